@@ -1,0 +1,56 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+
+namespace Enrollment.Ca;
+
+/// <summary>Small DER helpers shared by the CRL and OCSP encoders.</summary>
+internal static class Asn
+{
+    /// <summary>AlgorithmIdentifier for ecdsa-with-SHA256/384; RFC 5758 3.2: parameters absent.</summary>
+    public static void WriteEcdsaAlgorithm(AsnWriter writer, HashAlgorithmName hash)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(hash == HashAlgorithmName.SHA384 ? Oids.EcdsaWithSha384 : Oids.EcdsaWithSha256);
+        }
+    }
+
+    /// <summary>RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050, whole seconds, Zulu.</summary>
+    public static void WriteTime(AsnWriter writer, DateTimeOffset time)
+    {
+        var utc = new DateTimeOffset(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        if (utc.Year < 2050)
+        {
+            writer.WriteUtcTime(utc);
+        }
+        else
+        {
+            writer.WriteGeneralizedTime(utc, omitFractionalSeconds: true);
+        }
+    }
+
+    /// <summary>GeneralizedTime in whole seconds, as OCSP uses everywhere (RFC 6960 4.2.1).</summary>
+    public static void WriteGeneralizedTime(AsnWriter writer, DateTimeOffset time) =>
+        writer.WriteGeneralizedTime(new DateTimeOffset(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero), omitFractionalSeconds: true);
+
+    /// <summary>Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }</summary>
+    public static void WriteExtension(AsnWriter writer, string oid, bool critical, Action<AsnWriter> value)
+    {
+        var inner = new AsnWriter(AsnEncodingRules.DER);
+        value(inner);
+        WriteExtension(writer, oid, critical, inner.Encode());
+    }
+
+    public static void WriteExtension(AsnWriter writer, string oid, bool critical, byte[] value)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(oid);
+            if (critical)
+            {
+                writer.WriteBoolean(true);
+            }
+            writer.WriteOctetString(value);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Enrollment.Ca.Serials;
+
+namespace Enrollment.Ca.Authority;
+
+/// <summary>Creates the two-tier hierarchy and the delegated OCSP signer (DESIGN.md, "The CA").</summary>
+public sealed class CaGenerator(CaGenerationOptions options, PublicationUrls urls, TimeProvider time)
+{
+    /// <summary>A root, its key, and an issuing CA with a signer: everything a first start needs.</summary>
+    public (CertificateAuthority Authority, ECDsa RootKey) CreateHierarchy()
+    {
+        var now = time.GetUtcNow();
+        var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var rootRequest = new CertificateRequest(Name(options.RootName), rootKey, HashAlgorithmName.SHA384);
+        AddCaExtensions(rootRequest, pathLength: 1);
+        using var unkeyed = rootRequest.Create(rootRequest.SubjectName, X509SignatureGenerator.CreateForECDsa(rootKey),
+            now.AddMinutes(-5), now + options.RootLifetime, SerialNumber.Create());
+        var root = unkeyed.CopyWithPrivateKey(rootKey);
+
+        var (issuing, issuingKey) = CreateIssuing(root, rootKey);
+        var (signer, signerKey) = CreateOcspSigner(issuing, issuingKey);
+        return (new CertificateAuthority(WithoutKey(root), issuing, issuingKey, signer, signerKey), rootKey);
+    }
+
+    /// <summary>An issuing CA signed by the root, valid no longer than the root.</summary>
+    public (X509Certificate2 Certificate, ECDsa Key) CreateIssuing(X509Certificate2 root, ECDsa rootKey)
+    {
+        var now = time.GetUtcNow();
+        var curve = options.IssuingKeyBits == 384 ? ECCurve.NamedCurves.nistP384 : ECCurve.NamedCurves.nistP256;
+        var key = ECDsa.Create(curve);
+        var request = new CertificateRequest(Name(options.IssuingName), key, HashAlgorithmName.SHA384);
+        AddCaExtensions(request, pathLength: 0);
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
+        request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension(null, [urls.RootCertificate.AbsoluteUri]));
+        var notAfter = Min(now + options.IssuingLifetime, root.NotAfter);
+        using var rootWithKey = root.HasPrivateKey ? null : root.CopyWithPrivateKey(rootKey);
+        var certificate = request.Create(rootWithKey ?? root, now.AddMinutes(-5), notAfter, SerialNumber.Create());
+        return (certificate, key);
+    }
+
+    /// <summary>
+    /// A delegated OCSP signer: RFC 6960 4.2.2.2 requires id-kp-OCSPSigning in a certificate issued
+    /// directly by the CA; id-pkix-ocsp-nocheck (4.2.2.2.1) tells clients not to check its own status.
+    /// </summary>
+    public (X509Certificate2 Certificate, ECDsa Key) CreateOcspSigner(X509Certificate2 issuing, ECDsa issuingKey)
+    {
+        var now = time.GetUtcNow();
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(Name("Enrollment OCSP Signer"), key, CertificateAuthority.SigningHash(issuingKey));
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(Oids.OcspSigning)], false));
+        request.CertificateExtensions.Add(new X509Extension(Oids.OcspNoCheck, [0x05, 0x00], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuing, true, false));
+        var notAfter = Min(now + options.OcspSignerLifetime, issuing.NotAfter);
+        using var issuer = issuing.CopyWithPrivateKey(issuingKey);
+        var certificate = request.Create(issuer, now.AddMinutes(-5), notAfter, SerialNumber.Create());
+        return (certificate, key);
+    }
+
+    private X500DistinguishedName Name(string commonName)
+    {
+        // The builder encodes in reverse order of the calls: this yields the conventional O=..., CN=... in DER.
+        var builder = new X500DistinguishedNameBuilder();
+        builder.AddCommonName(commonName);
+        builder.AddOrganizationName(options.Organization);
+        return builder.Build();
+    }
+
+    private static void AddCaExtensions(CertificateRequest request, int pathLength)
+    {
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, pathLength, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(
+            X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTime b) =>
+        a < new DateTimeOffset(b.ToUniversalTime()) ? a : new DateTimeOffset(b.ToUniversalTime());
+
+    private static X509Certificate2 WithoutKey(X509Certificate2 certificate)
+    {
+        var copy = X509CertificateLoader.LoadCertificate(certificate.RawData);
+        certificate.Dispose();
+        return copy;
+    }
+}

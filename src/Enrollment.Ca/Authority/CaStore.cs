@@ -1,0 +1,78 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Enrollment.Ca.Authority;
+
+/// <summary>
+/// The CA on disk: certificates as PEM, keys sealed by an <see cref="ICaKeyProtector"/>, each file
+/// written whole (temporary file, then rename) and readable by its owner only.
+/// </summary>
+public sealed class CaStore(string directory, ICaKeyProtector protector)
+{
+    private const string SchemeFile = "key-protection";
+
+    public string Directory { get; } = directory;
+
+    public bool Exists => File.Exists(PathOf("issuing.crt")) && File.Exists(PathOf("issuing.key"));
+
+    public CertificateAuthority Load()
+    {
+        var scheme = File.Exists(PathOf(SchemeFile)) ? File.ReadAllText(PathOf(SchemeFile)).Trim() : protector.Scheme;
+        if (scheme != protector.Scheme)
+        {
+            throw new CryptographicException(
+                $"The CA keys in {Directory} are sealed with '{scheme}' but the configured protection is '{protector.Scheme}'. " +
+                "Set Enrollment:Ca:KeyPassphrase to match how the keys were stored.");
+        }
+        return new CertificateAuthority(
+            LoadCertificate("root.crt"),
+            LoadCertificate("issuing.crt"),
+            protector.Open(File.ReadAllBytes(PathOf("issuing.key"))),
+            LoadCertificate("ocsp.crt"),
+            protector.Open(File.ReadAllBytes(PathOf("ocsp.key"))));
+    }
+
+    /// <summary>Writes a whole hierarchy. The root key is written only when we hold it (embedded default).</summary>
+    public void Save(CertificateAuthority authority, ECDsa? rootKey)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        WriteText(SchemeFile, protector.Scheme);
+        WriteText("root.crt", authority.Root.ExportCertificatePem());
+        WriteText("issuing.crt", authority.Issuing.ExportCertificatePem());
+        WriteBytes("issuing.key", protector.Seal(authority.IssuingKey));
+        if (rootKey is not null)
+        {
+            WriteBytes("root.key", protector.Seal(rootKey));
+        }
+        SaveOcspSigner(authority.OcspSigner, authority.OcspSignerKey);
+    }
+
+    public void SaveOcspSigner(X509Certificate2 certificate, ECDsa key)
+    {
+        WriteBytes("ocsp.key", protector.Seal(key));
+        WriteText("ocsp.crt", certificate.ExportCertificatePem());
+    }
+
+    private X509Certificate2 LoadCertificate(string name) =>
+        X509Certificate2.CreateFromPem(File.ReadAllText(PathOf(name)));
+
+    private string PathOf(string name) => Path.Combine(Directory, name);
+
+    private void WriteText(string name, string text) => WriteBytes(name, System.Text.Encoding.ASCII.GetBytes(text));
+
+    private void WriteBytes(string name, byte[] content)
+    {
+        var target = PathOf(name);
+        var temporary = target + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            stream.Write(content);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, target, overwrite: true);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Enrollment.Ca.Issuance;
+
+/// <summary>
+/// Who a certificate is for, taken from the user record and never from the CSR
+/// (DESIGN.md: CN = display name, O = organisation, serialNumber = employee id; SAN email and UPN).
+/// </summary>
+public sealed record CertificateSubject(string DisplayName, string Organization, string EmployeeId, string Email, string Upn)
+{
+    /// <summary>X.520 serialNumber is a PrintableString: letters, digits, space and '()+,-./:=?.</summary>
+    public static bool IsPrintable(string value) =>
+        value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || " '()+,-./:=?".Contains(c));
+
+    /// <summary>A refusal when the record cannot make a valid certificate subject.</summary>
+    public Refusal? Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DisplayName) || DisplayName.Length > 64)
+        {
+            return new Refusal("subject.display-name", "The user needs a display name of 1 to 64 characters.");
+        }
+        if (string.IsNullOrWhiteSpace(EmployeeId))
+        {
+            return new Refusal("subject.no-employee-id", "The user has no employee id; an administrator must set one first.");
+        }
+        if (!IsPrintable(EmployeeId))
+        {
+            return new Refusal("subject.employee-id", "The employee id may hold only letters, digits, spaces and '()+,-./:=?.");
+        }
+        if (string.IsNullOrWhiteSpace(Email) || !Email.Contains('@') || !Email.All(char.IsAscii))
+        {
+            return new Refusal("subject.email", "The user needs an ASCII email address.");
+        }
+        return string.IsNullOrWhiteSpace(Organization) || Organization.Length > 64
+            ? new Refusal("subject.organization", "The organization name must be 1 to 64 characters.")
+            : null;
+    }
+
+    public X500DistinguishedName DistinguishedName()
+    {
+        // The builder encodes in reverse order of the calls: DER order is O, CN, serialNumber.
+        var builder = new X500DistinguishedNameBuilder();
+        builder.Add(Oids.SubjectSerialNumber, EmployeeId, UniversalTagNumber.PrintableString);
+        builder.AddCommonName(DisplayName);
+        builder.AddOrganizationName(Organization);
+        return builder.Build();
+    }
+
+    public X509Extension AlternativeNames()
+    {
+        var builder = new SubjectAlternativeNameBuilder();
+        builder.AddEmailAddress(Email);
+        builder.AddUserPrincipalName(string.IsNullOrWhiteSpace(Upn) ? Email : Upn);
+        return builder.Build(critical: false);
+    }
+}

@@ -1,0 +1,71 @@
+using Enrollment.Ca.Revocation;
+using Enrollment.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Enrollment.Data.Certificates;
+
+/// <summary>The outcome of a revocation attempt.</summary>
+public enum RevocationOutcome
+{
+    Revoked,
+    NotFound,
+    AlreadyRevoked,
+}
+
+/// <summary>Revocation in the records, and the list the CRL is made from.</summary>
+public sealed class RevocationRecords(IDbContextFactory<EnrollmentDbContext> factory, AuditTrail audit, TimeProvider time)
+{
+    /// <summary>
+    /// Revokes an issued certificate once: a conditional update, so two admins revoking at the same
+    /// moment record one revocation and the first reason.
+    /// </summary>
+    public async Task<RevocationOutcome> RevokeAsync(string serial, RevocationReason reason, string actor, string? address, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var updated = await db.Certificates
+            .Where(c => c.SerialNumber == serial && c.State == IssuanceState.Issued && c.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, now).SetProperty(c => c.RevocationReason, reason), cancellationToken);
+        if (updated == 0)
+        {
+            return await db.Certificates.AnyAsync(c => c.SerialNumber == serial, cancellationToken)
+                ? RevocationOutcome.AlreadyRevoked
+                : RevocationOutcome.NotFound;
+        }
+        await CaCounter.IncrementAsync(db, CaCounter.RevocationEpoch, cancellationToken);
+        await audit.AppendAsync(db, new AuditEntry(actor, "certificate.revoked", serial, $"reason={reason.Name()}", address), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return RevocationOutcome.Revoked;
+    }
+
+    /// <summary>Every revoked or abandoned serial of an issuer, in serial order, for the full CRL.</summary>
+    public async Task<List<RevokedEntry>> ListRevokedAsync(string issuerKeyId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Certificates.AsNoTracking()
+            .Where(c => c.IssuerKeyId == issuerKeyId && c.RevokedAt != null)
+            .OrderBy(c => c.SerialNumber)
+            .Select(c => new { c.SerialNumber, c.RevokedAt, c.RevocationReason })
+            .ToListAsync(cancellationToken);
+        return rows.ConvertAll(r => new RevokedEntry(Convert.FromHexString(r.SerialNumber),
+            new DateTimeOffset(r.RevokedAt!.Value, TimeSpan.Zero), r.RevocationReason ?? RevocationReason.Unspecified));
+    }
+
+    /// <summary>The next CRL number, persisted before use so it strictly increases across restarts.</summary>
+    public async Task<long> NextCrlNumberAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var value = await CaCounter.IncrementAsync(db, CaCounter.CrlNumber, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return value;
+    }
+
+    /// <summary>The revocation epoch: it changes whenever any certificate's status changes.</summary>
+    public async Task<long> ReadEpochAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await CaCounter.ReadAsync(db, CaCounter.RevocationEpoch, cancellationToken);
+    }
+}

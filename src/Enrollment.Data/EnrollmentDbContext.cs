@@ -1,0 +1,28 @@
+using Enrollment.Data.Entities;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Enrollment.Data;
+
+/// <summary>The portal's database: Identity plus certificates, CA counters and the audit chain.</summary>
+public sealed class EnrollmentDbContext(DbContextOptions<EnrollmentDbContext> options) : IdentityDbContext<EnrollmentUser>(options)
+{
+    public DbSet<IssuedCertificate> Certificates => Set<IssuedCertificate>();
+
+    public DbSet<CaCounter> CaCounters => Set<CaCounter>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(EnrollmentDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every DateTime is UTC: stored as ISO text (which sorts) and read back with Kind = Utc.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+}

@@ -1,0 +1,65 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Enrollment.Data.Sqlite;
+
+/// <summary>The embedded default database: one SQLite file in WAL mode.</summary>
+public static class SqliteSetup
+{
+    /// <summary>The assembly that holds the hand-written migrations.</summary>
+    public const string MigrationsAssembly = "Enrollment.Migrations";
+
+    public static string ConnectionString(string databasePath) => new SqliteConnectionStringBuilder
+    {
+        DataSource = databasePath,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        // Seconds a command waits for a lock before SQLITE_BUSY surfaces (busy_timeout).
+        DefaultTimeout = 30,
+    }.ToString();
+
+    public static void Configure(DbContextOptionsBuilder options, string databasePath)
+    {
+        options.UseSqlite(ConnectionString(databasePath), sqlite => sqlite.MigrationsAssembly(MigrationsAssembly));
+        options.AddInterceptors(DurabilityInterceptor.Instance);
+        // The migrations are hand-written and have no model snapshot (EF Design cannot be restored,
+        // ENVIRONMENT.md); the schema test guards that they produce the model's schema instead.
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+
+    public static IServiceCollection AddEnrollmentDatabase(this IServiceCollection services, string databasePath)
+    {
+        services.AddDbContextFactory<EnrollmentDbContext>(o => Configure(o, databasePath));
+        services.AddDbContext<EnrollmentDbContext>(o => Configure(o, databasePath), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+        return services;
+    }
+
+    /// <summary>
+    /// Every connection waits for locks instead of failing and commits durably: the CA's records
+    /// must survive a power cut (PITFALLS.md, "Data").
+    /// </summary>
+    private sealed class DurabilityInterceptor : DbConnectionInterceptor
+    {
+        public static readonly DurabilityInterceptor Instance = new();
+
+        private const string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Apply(connection);
+            return Task.CompletedTask;
+        }
+
+        private static void Apply(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using Enrollment.Web.Infrastructure;
+
+namespace Enrollment.Web.CommandLine;
+
+/// <summary>
+/// Admin verbs of the web executable (DESIGN.md, "Admin command line"): scriptable operations on
+/// the same data directory as the portal. Each prints a clear error and exits non-zero on bad input.
+/// </summary>
+public static class AdminCommandLine
+{
+    private static readonly string[] Verbs = ["ca", "users", "certs", "crl", "audit"];
+
+    /// <summary>Exit code for input the verb refused (parse errors use System.CommandLine's 1 as well).</summary>
+    public const int Refused = 1;
+
+    /// <summary>The directory every verb works on; overrides Enrollment:DataDirectory.</summary>
+    internal static readonly Option<string?> DataDirectory = new("--data-dir")
+    {
+        Description = "The data directory (default: Enrollment:DataDirectory, or ./data)",
+        Recursive = true,
+    };
+
+    public static bool IsAdminVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("Enrollment admin verbs. Without a verb the executable runs the portal.")
+        {
+            CaVerbs.Create(), UserVerbs.Create(), CertificateVerbs.Create(), CrlVerbs.Create(), AuditVerbs.Create(),
+        };
+        root.Options.Add(DataDirectory);
+        var parsed = root.Parse(args);
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>Builds the services on the chosen data directory and runs a verb with them.</summary>
+    internal static async Task<int> WithServicesAsync(ParseResult parsed, bool provisionCa, Func<IServiceProvider, TextWriter, TextWriter, Task<int>> verb)
+    {
+        var output = parsed.InvocationConfiguration.Output;
+        var error = parsed.InvocationConfiguration.Error;
+        var hostArgs = parsed.GetValue(DataDirectory) is { } directory ? new[] { $"--Enrollment:DataDirectory={directory}" } : [];
+        var builder = EnrollmentHost.CreateBuilder(hostArgs);
+        // Verbs print their own results; only warnings and errors from the services belong beside them.
+        builder.Logging.AddFilter((_, _, level) => level >= LogLevel.Warning);
+        await using var app = builder.Build();
+        try
+        {
+            if (provisionCa)
+            {
+                await StartupInitializer.InitializeAsync(app.Services);
+            }
+            else
+            {
+                await StartupInitializer.InitializeDatabaseAsync(app.Services);
+            }
+            return await verb(app.Services, output, error);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException
+                                     or InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return Refused;
+        }
+    }
+
+    internal static async Task<int> FailAsync(TextWriter error, string message)
+    {
+        await error.WriteLineAsync($"error: {message}");
+        return Refused;
+    }
+
+    /// <summary>The operator as recorded in the audit log.</summary>
+    internal static string Actor => $"cli:{Environment.UserName}";
+}

@@ -1,0 +1,38 @@
+using Enrollment.Ca;
+using Enrollment.Ca.Issuance;
+using Enrollment.Ca.Policy;
+using Enrollment.Data.Entities;
+using Enrollment.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Enrollment.Web.Features.Certificates;
+
+/// <summary>
+/// Issues certificates for portal users: the subject always comes from the user record, the key
+/// from a verified CSR or the server's key generation.
+/// </summary>
+public sealed class CertificateIssuer(
+    IssuanceService issuance, UserManager<EnrollmentUser> users, IOptions<EnrollmentOptions> options, IOptions<CaOptions> caOptions)
+{
+    public ClientCertificateProfile Profile => new() { Validity = TimeSpan.FromDays(caOptions.Value.CertificateValidityDays) };
+
+    /// <summary>Issues from a PKCS#10 request (PEM or DER). The request's subject is ignored.</summary>
+    public async Task<IssuanceResult> IssueFromCsrAsync(EnrollmentUser user, byte[] csr, Guid? requestId, CancellationToken cancellationToken)
+    {
+        var verdict = SigningRequestReader.Read(csr);
+        return verdict.Accepted is { } accepted
+            ? await IssueAsync(user, accepted.PublicKey, requestId, cancellationToken)
+            : IssuanceResult.Refused(verdict.Refusal!);
+    }
+
+    public Task<IssuanceResult> IssueAsync(EnrollmentUser user, System.Security.Cryptography.X509Certificates.PublicKey key, Guid? requestId, CancellationToken cancellationToken) =>
+        issuance.IssueAsync(new IssuanceOrder(user.Id, SubjectOf(user), key, Profile, requestId), cancellationToken);
+
+    public async Task<EnrollmentUser?> FindUserAsync(string email) => await users.FindByEmailAsync(email);
+
+    public CertificateSubject SubjectOf(EnrollmentUser user) =>
+        new(user.DisplayName, options.Value.Organization, user.EmployeeId ?? string.Empty, user.Email ?? string.Empty, user.Upn ?? string.Empty);
+
+    public static readonly Refusal UnknownUser = new("user.unknown", "No user has that email address.");
+}

@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using Enrollment.Ca.Authority;
+using Enrollment.Ca.Revocation;
+using Enrollment.Data;
+using Enrollment.Data.Certificates;
+using Enrollment.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Enrollment.Web.Features.Publication;
+
+/// <summary>A CRL as served: its bytes and header facts.</summary>
+public sealed record PublishedCrl(byte[] Der, CrlInfo Info, string ETag);
+
+/// <summary>
+/// Publishes the issuing CA's full CRL: on every revocation, when half its validity has passed,
+/// and on demand. The file in the data directory is the shared copy, so a CRL published by an
+/// admin verb in another process is served at once.
+/// </summary>
+public sealed partial class CrlPublisher(
+    CertificateAuthority authority, RevocationRecords records, IDbContextFactory<EnrollmentDbContext> factory, AuditTrail audit,
+    IOptions<EnrollmentOptions> options, IOptions<CaOptions> caOptions, TimeProvider time, ILogger<CrlPublisher> logger)
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly string path = options.Value.PathOf("ca", "issuing.crl");
+    private (DateTime Stamp, PublishedCrl Crl)? loaded;
+
+    private TimeSpan Validity => TimeSpan.FromHours(caOptions.Value.CrlValidityHours);
+
+    /// <summary>The CRL on disk, re-read only when the file changed; null before the first publication.</summary>
+    public PublishedCrl? Current
+    {
+        get
+        {
+            var stamp = File.GetLastWriteTimeUtc(path);
+            if (loaded is { } cached && cached.Stamp == stamp)
+            {
+                return cached.Crl;
+            }
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+            var der = File.ReadAllBytes(path);
+            var crl = new PublishedCrl(der, CrlInfo.Read(der), Convert.ToHexString(SHA256.HashData(der))[..32]);
+            loaded = (stamp, crl);
+            return crl;
+        }
+    }
+
+    public async Task<PublishedCrl> PublishAsync(string actor, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var number = await records.NextCrlNumberAsync(cancellationToken);
+            var entries = await records.ListRevokedAsync(authority.IssuerKeyId, cancellationToken);
+            var thisUpdate = time.GetUtcNow();
+            var der = CrlEncoder.Encode(authority, number, thisUpdate, thisUpdate + Validity, entries);
+            WriteWhole(der);
+            await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+            {
+                await audit.AppendAsync(db, new AuditEntry(actor, "crl.published", number.ToString(),
+                    $"entries={entries.Count} nextUpdate={(thisUpdate + Validity):O}"), cancellationToken);
+            }
+            LogPublished(number, entries.Count);
+            return Current!;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Publishes when there is no CRL yet or half of its validity has passed.</summary>
+    public async Task EnsureFreshAsync(CancellationToken cancellationToken)
+    {
+        if (Current is not { } crl || time.GetUtcNow() >= crl.Info.ThisUpdate + (crl.Info.NextUpdate - crl.Info.ThisUpdate) / 2)
+        {
+            await PublishAsync("system", cancellationToken);
+        }
+    }
+
+    private void WriteWhole(byte[] der)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        {
+            stream.Write(der);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published CRL number {Number} with {Entries} entries")]
+    private partial void LogPublished(long number, int entries);
+}

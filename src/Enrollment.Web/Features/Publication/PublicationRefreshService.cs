@@ -1,0 +1,53 @@
+using Enrollment.Ca.Ocsp;
+using Enrollment.Data.Certificates;
+
+namespace Enrollment.Web.Features.Publication;
+
+/// <summary>
+/// Keeps published revocation data current: re-publishes the CRL before it goes stale, and drops
+/// cached OCSP answers when another process (an admin verb) changed a certificate's status.
+/// </summary>
+public sealed partial class PublicationRefreshService(
+    CrlPublisher crl, OcspResponder responder, RevocationRecords records, TimeProvider time, ILogger<PublicationRefreshService> logger)
+    : BackgroundService
+{
+    /// <summary>How often the revocation epoch is read: one tiny query, the bound on cross-process staleness.</summary>
+    private static readonly TimeSpan EpochInterval = TimeSpan.FromSeconds(1);
+
+    private long epoch;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        epoch = await records.ReadEpochAsync(stoppingToken);
+        using var timer = new PeriodicTimer(EpochInterval, time);
+        var tick = 0;
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await CheckEpochAsync(stoppingToken);
+                if (++tick % 60 == 0)
+                {
+                    await crl.EnsureFreshAsync(stoppingToken);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogRefreshFailed(e);
+            }
+        }
+    }
+
+    private async Task CheckEpochAsync(CancellationToken cancellationToken)
+    {
+        var current = await records.ReadEpochAsync(cancellationToken);
+        if (current != epoch)
+        {
+            epoch = current;
+            responder.Clear();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing revocation data failed; will retry")]
+    private partial void LogRefreshFailed(Exception exception);
+}

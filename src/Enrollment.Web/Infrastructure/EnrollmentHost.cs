@@ -1,0 +1,27 @@
+namespace Enrollment.Web.Infrastructure;
+
+/// <summary>Builds the web host; the admin verbs build the same services without the web parts.</summary>
+public static class EnrollmentHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = CreateBuilder(args);
+        builder.AddEnrollmentWeb();
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.UseEnrollmentPipeline();
+        return app;
+    }
+
+    /// <summary>Configuration, database, Identity and the CA: what both the portal and the admin verbs need.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        // appsettings.json sits beside the executable; the data directory stays relative to the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // Serve wwwroot from the build output under `dotnet run` in any environment; a no-op once published.
+        builder.WebHost.UseStaticWebAssets();
+        builder.AddEnrollmentCore();
+        builder.Services.AddCertificateAuthority();
+        return builder;
+    }
+}

@@ -1,0 +1,70 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Enrollment.Web.Infrastructure;
+
+/// <summary>The portal's own settings, section "Enrollment" (environment: Enrollment__Name).</summary>
+public sealed class EnrollmentOptions
+{
+    public const string SectionName = "Enrollment";
+
+    /// <summary>Where every piece of state lives: database, CA, keys, mail pickup. Defaults to "data" under the working directory.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>
+    /// Base URL written into certificates' CDP and AIA extensions and served for the PKI endpoints.
+    /// Plain http:// (RFC 5280 advice). Defaults to "http://localhost:5000/".
+    /// </summary>
+    [Required, Url]
+    public string PublicBaseUrl { get; set; } = "http://localhost:5000/";
+
+    /// <summary>O= of every certificate subject. Defaults to "Enrollment".</summary>
+    [Required, StringLength(64, MinimumLength = 1)]
+    public string Organization { get; set; } = "Enrollment";
+
+    /// <summary>The full path of a setting under the data directory.</summary>
+    public string PathOf(params string[] parts) =>
+        Path.Combine([Path.GetFullPath(DataDirectory), .. parts]);
+}
+
+/// <summary>The certificate authority, section "Enrollment:Ca".</summary>
+public sealed class CaOptions
+{
+    public const string SectionName = "Enrollment:Ca";
+
+    /// <summary>
+    /// Passphrase for the CA keys (encrypted PKCS#8, PBES2 AES-256). When empty the keys are
+    /// protected by ASP.NET Data Protection with keys in the data directory. Defaults to empty.
+    /// </summary>
+    public string? KeyPassphrase { get; set; }
+
+    /// <summary>Issuing CA curve for a generated CA: 256 or 384. Defaults to 256.</summary>
+    [AllowedValues(256, 384)]
+    public int IssuingKeyBits { get; set; } = 256;
+
+    /// <summary>Validity of issued client certificates in days. Defaults to 365.</summary>
+    [Range(1, 3650)]
+    public int CertificateValidityDays { get; set; } = 365;
+
+    /// <summary>How long a CRL is valid (nextUpdate - thisUpdate) in hours; re-published at half. Defaults to 168 (7 days).</summary>
+    [Range(1, 24 * 90)]
+    public int CrlValidityHours { get; set; } = 168;
+
+    /// <summary>How long an OCSP answer is valid in hours; re-signed at half. Defaults to 24.</summary>
+    [Range(1, 24 * 7)]
+    public int OcspValidityHours { get; set; } = 24;
+}
+
+/// <summary>Rate limits, section "Enrollment:RateLimits".</summary>
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "Enrollment:RateLimits";
+
+    /// <summary>Requests per second one client address may make to /pki endpoints. Defaults to 500.</summary>
+    [Range(1, 10_000_000)]
+    public int PublicPerSecond { get; set; } = 500;
+
+    /// <summary>Burst allowance above the steady rate for /pki endpoints. Defaults to 1000.</summary>
+    [Range(1, 10_000_000)]
+    public int PublicBurst { get; set; } = 1000;
+}

@@ -1,0 +1,54 @@
+using Enrollment.Data;
+using Enrollment.Data.Entities;
+using Enrollment.Data.Sqlite;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Enrollment.Web.Infrastructure;
+
+/// <summary>Options, the data directory, the database, Data Protection and Identity.</summary>
+public static class HostSetup
+{
+    public static WebApplicationBuilder AddEnrollmentCore(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        AddValidatedOptions<EnrollmentOptions>(builder, EnrollmentOptions.SectionName);
+        AddValidatedOptions<CaOptions>(builder, CaOptions.SectionName);
+        AddValidatedOptions<RateLimitOptions>(builder, RateLimitOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
+
+        var options = builder.Configuration.GetSection(EnrollmentOptions.SectionName).Get<EnrollmentOptions>() ?? new EnrollmentOptions();
+        Directory.CreateDirectory(options.PathOf());
+        services.AddEnrollmentDatabase(options.PathOf("enrollment.db"));
+        // Without persisted keys every cookie and antiforgery token dies on restart (PITFALLS.md).
+        services.AddDataProtection()
+            .PersistKeysToFileSystem(new DirectoryInfo(options.PathOf("keys")))
+            .SetApplicationName("Enrollment");
+
+        services.AddIdentityCore<EnrollmentUser>(identity =>
+            {
+                // Length over composition (NIST SP 800-63B; PITFALLS.md).
+                identity.Password.RequiredLength = 12;
+                identity.Password.RequireDigit = false;
+                identity.Password.RequireLowercase = false;
+                identity.Password.RequireUppercase = false;
+                identity.Password.RequireNonAlphanumeric = false;
+                identity.Password.RequiredUniqueChars = 4;
+                identity.Lockout.MaxFailedAccessAttempts = 5;
+                identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                identity.Lockout.AllowedForNewUsers = true;
+                identity.User.RequireUniqueEmail = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<EnrollmentDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddAuthorization();
+        return builder;
+    }
+
+    private static void AddValidatedOptions<T>(WebApplicationBuilder builder, string section) where T : class =>
+        builder.Services.AddOptions<T>().Bind(builder.Configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
+}

@@ -1,0 +1,11 @@
+namespace Enrollment.Web.Infrastructure;
+
+/// <summary>The portal's roles (DESIGN.md, "Who uses it").</summary>
+public static class Roles
+{
+    public const string Requester = "Requester";
+    public const string Approver = "Approver";
+    public const string Admin = "Admin";
+
+    public static readonly IReadOnlyList<string> All = [Requester, Approver, Admin];
+}

@@ -1,0 +1,61 @@
+using Enrollment.Ca.Authority;
+using Enrollment.Data;
+using Enrollment.Data.Certificates;
+using Enrollment.Data.Sqlite;
+using Enrollment.Web.Features.Publication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Enrollment.Web.Infrastructure;
+
+/// <summary>
+/// Everything that must hold before the first request: the database migrated and sound, roles
+/// present, unfinished issuance recovered, the CA loaded or generated, and a CRL published.
+/// </summary>
+public static partial class StartupInitializer
+{
+    public static async Task InitializeDatabaseAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
+        await DatabaseInitializer.InitializeAsync(db, cancellationToken);
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+    }
+
+    /// <summary>Database, then the CA (generated on first start), then recovery and the CRL.</summary>
+    public static async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await InitializeDatabaseAsync(services, cancellationToken);
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupInitializer));
+        var created = !services.GetRequiredService<CaStore>().Exists;
+        var authority = services.GetRequiredService<CertificateAuthority>();
+        if (created)
+        {
+            await using var db = await services.GetRequiredService<IDbContextFactory<EnrollmentDbContext>>().CreateDbContextAsync(cancellationToken);
+            await services.GetRequiredService<AuditTrail>().AppendAsync(db, new AuditEntry("system", "ca.created", authority.IssuerKeyId,
+                $"root={authority.Root.Thumbprint} issuing={authority.Issuing.Thumbprint}"), cancellationToken);
+            LogCaCreated(logger, authority.Issuing.Subject, authority.Issuing.Thumbprint);
+        }
+        var abandoned = await services.GetRequiredService<EfIssuanceLedger>().AbandonUnfinishedAsync(cancellationToken);
+        var crl = services.GetRequiredService<CrlPublisher>();
+        if (abandoned > 0)
+        {
+            LogAbandoned(logger, abandoned);
+            await crl.PublishAsync("system", cancellationToken);
+        }
+        await crl.EnsureFreshAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Generated a new CA: issuing CA {Subject} ({Thumbprint})")]
+    private static partial void LogCaCreated(ILogger logger, string subject, string thumbprint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} issuance(s) did not finish before the last stop; their serials are now listed as revoked")]
+    private static partial void LogAbandoned(ILogger logger, int count);
+}

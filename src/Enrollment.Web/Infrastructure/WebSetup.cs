@@ -1,0 +1,91 @@
+using System.Security.Authentication;
+using System.Threading.RateLimiting;
+using Enrollment.Web.Components;
+using Enrollment.Web.Features.Publication;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
+
+namespace Enrollment.Web.Infrastructure;
+
+/// <summary>Kestrel, the page framework, localisation, rate limits and the request pipeline.</summary>
+public static class WebSetup
+{
+    public static readonly string[] Cultures = ["en", "ja"];
+
+    public static WebApplicationBuilder AddEnrollmentWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+            kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                if (string.IsNullOrEmpty(context.Configuration["Kestrel:Certificates:Default:Path"]))
+                {
+                    https.ServerCertificate = kestrel.ApplicationServices.GetRequiredService<TlsCertificateStore>().Certificate;
+                }
+            });
+        });
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddLocalization();
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.SetDefaultCulture(Cultures[0]).AddSupportedCultures(Cultures).AddSupportedUICultures(Cultures);
+            o.ApplyCurrentCultureToResponseHeaders = true;
+        });
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(PublicationEndpoints.RateLimitPolicy, context =>
+            {
+                var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                return RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "-", _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.PublicBurst,
+                    TokensPerPeriod = limits.PublicPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                });
+            });
+        });
+        services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
+        services.AddHostedService<PublicationRefreshService>();
+        return builder;
+    }
+
+    public static WebApplication UseEnrollmentPipeline(this WebApplication app)
+    {
+        // The PKI endpoints answer over plain HTTP (CDP and AIA are http://); everything else moves to HTTPS.
+        // Before the exception handler, so a re-executed error page is not redirected.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/pki"), branch => branch.UseHttpsRedirection());
+        app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseSecurityHeaders();
+        app.UseHsts();
+        app.UseRequestLocalization();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapPublication();
+        app.MapCultureSwitch();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary>The language switcher: a cookie that overrides Accept-Language.</summary>
+    private static void MapCultureSwitch(this WebApplication app) =>
+        app.MapGet("/culture/{culture}", (string culture, string? returnUrl, HttpContext context) =>
+        {
+            if (Cultures.Contains(culture))
+            {
+                context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                    CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+                    new CookieOptions { Secure = true, HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365), IsEssential = true });
+            }
+            return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//") ? returnUrl : "/");
+        });
+}
