@@ -35,7 +35,7 @@ public sealed class CaGenerator(CaGenerationOptions options, PublicationUrls url
         request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension(null, [urls.RootCertificate.AbsoluteUri]));
         var notAfter = Min(now + options.IssuingLifetime, root.NotAfter);
         using var rootWithKey = root.HasPrivateKey ? null : root.CopyWithPrivateKey(rootKey);
-        var certificate = request.Create(rootWithKey ?? root, now.AddMinutes(-5), notAfter, SerialNumber.Create());
+        var certificate = request.Create(rootWithKey ?? root, NotBefore(now, root), notAfter, SerialNumber.Create());
         return (certificate, key);
     }
 
@@ -56,7 +56,7 @@ public sealed class CaGenerator(CaGenerationOptions options, PublicationUrls url
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuing, true, false));
         var notAfter = Min(now + options.OcspSignerLifetime, issuing.NotAfter);
         using var issuer = issuing.CopyWithPrivateKey(issuingKey);
-        var certificate = request.Create(issuer, now.AddMinutes(-5), notAfter, SerialNumber.Create());
+        var certificate = request.Create(issuer, NotBefore(now, issuing), notAfter, SerialNumber.Create());
         return (certificate, key);
     }
 
@@ -75,6 +75,13 @@ public sealed class CaGenerator(CaGenerationOptions options, PublicationUrls url
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
             X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+    }
+
+    /// <summary>Five minutes back for clock skew, but never before the issuer's own notBefore.</summary>
+    private static DateTimeOffset NotBefore(DateTimeOffset now, X509Certificate2 issuer)
+    {
+        var issuerStart = new DateTimeOffset(issuer.NotBefore.ToUniversalTime());
+        return now.AddMinutes(-5) < issuerStart ? issuerStart : now.AddMinutes(-5);
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTime b) =>
