@@ -30,6 +30,9 @@ public enum IssuanceStep
     AfterIntent,
     AfterSigning,
     BeforeCommit,
+
+    /// <summary>Before a failed issuance is marked abandoned: a fault here models a process that died.</summary>
+    BeforeAbandon,
 }
 
 /// <summary>A hook for injected faults; production uses <see cref="NoIssuanceFaults"/>.</summary>

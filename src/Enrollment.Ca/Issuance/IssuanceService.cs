@@ -73,6 +73,7 @@ public sealed class IssuanceService(
     {
         try
         {
+            faults.At(IssuanceStep.BeforeAbandon);
             await ledger.RecordAbandonedAsync(serial, CancellationToken.None);
         }
         catch (Exception)

@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Enrollment.Ca.Issuance;
+using Enrollment.Ca.Ocsp;
+using Enrollment.Data.Certificates;
+using Enrollment.Data.Entities;
+using Enrollment.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Enrollment.Data.Tests.Certificates;
+
+public sealed class IssuanceCrashSafetyTests
+{
+    private static readonly CertificateSubject Alice = new("Alice Example", "Example Corp", "E1001", "alice@example.com", "");
+
+    [Theory]
+    [InlineData(IssuanceStep.AfterIntent)]
+    [InlineData(IssuanceStep.AfterSigning)]
+    [InlineData(IssuanceStep.BeforeCommit)]
+    public async Task Issue_FailureAtStep_LeavesTheSerialRecordedRevokedAndNeverGood(IssuanceStep step)
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        using var ca = new TestAuthority();
+        var user = await database.AddUserAsync();
+        var faults = new FaultAt(step);
+        var service = Service(database, ca, faults);
+
+        await Assert.ThrowsAsync<InjectedFault>(() => service.IssueAsync(Order(user)));
+
+        var row = await SingleRowAsync(database);
+        Assert.Equal(IssuanceState.Abandoned, row.State);
+        Assert.NotNull(row.RevokedAt);
+        Assert.Null(row.Certificate);
+        var status = await new EfCertificateStatusSource(database.Factory).FindAsync(ca.Authority.IssuerKeyId, row.SerialNumber, default);
+        Assert.Equal(CertificateState.Revoked, status.State);
+        var revoked = await Records(database).ListRevokedAsync(ca.Authority.IssuerKeyId, default);
+        Assert.Equal(row.SerialNumber, Convert.ToHexString(Assert.Single(revoked).Serial));
+    }
+
+    [Theory]
+    [InlineData(IssuanceStep.AfterIntent)]
+    [InlineData(IssuanceStep.AfterSigning)]
+    [InlineData(IssuanceStep.BeforeCommit)]
+    public async Task Issue_ProcessDiesAtStep_IntentIsUnknownUntilRecoveryThenRevoked(IssuanceStep step)
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        using var ca = new TestAuthority();
+        var user = await database.AddUserAsync();
+        var service = Service(database, ca, new FaultAt(step, IssuanceStep.BeforeAbandon));
+
+        await Assert.ThrowsAsync<InjectedFault>(() => service.IssueAsync(Order(user)));
+
+        var row = await SingleRowAsync(database);
+        var source = new EfCertificateStatusSource(database.Factory);
+        Assert.Equal(IssuanceState.Intent, row.State);
+        Assert.Equal(CertificateState.Unknown, (await source.FindAsync(ca.Authority.IssuerKeyId, row.SerialNumber, default)).State);
+
+        // The restart: start-up recovery abandons what did not finish.
+        var recovered = await Ledger(database, NoIssuanceFaults.Instance).AbandonUnfinishedAsync(default);
+
+        Assert.Equal(1, recovered);
+        Assert.Equal(CertificateState.Revoked, (await source.FindAsync(ca.Authority.IssuerKeyId, row.SerialNumber, default)).State);
+    }
+
+    [Fact]
+    public async Task Issue_AfterFailures_NeverReusesASerialAndRecordsEachCertificate()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        using var ca = new TestAuthority();
+        var user = await database.AddUserAsync();
+        foreach (var step in new[] { IssuanceStep.AfterIntent, IssuanceStep.AfterSigning, IssuanceStep.BeforeCommit })
+        {
+            await Assert.ThrowsAsync<InjectedFault>(() => Service(database, ca, new FaultAt(step)).IssueAsync(Order(user)));
+        }
+        var healthy = Service(database, ca, NoIssuanceFaults.Instance);
+        var issued = new List<X509Certificate2>();
+        for (var i = 0; i < 20; i++)
+        {
+            issued.Add((await healthy.IssueAsync(Order(user))).Certificate!);
+        }
+
+        await using var db = await database.Factory.CreateDbContextAsync();
+        var rows = await db.Certificates.AsNoTracking().ToListAsync();
+        Assert.Equal(23, rows.Select(r => r.SerialNumber).Distinct().Count());
+        foreach (var certificate in issued)
+        {
+            var row = Assert.Single(rows, r => r.SerialNumber == Ca.Serials.SerialNumber.Canonicalize(certificate.SerialNumber));
+            Assert.Equal(IssuanceState.Issued, row.State);
+            Assert.Equal(certificate.RawData, row.Certificate);
+            Assert.Equal(Convert.ToHexString(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo())), row.PublicKeySha256);
+        }
+    }
+
+    private static IssuanceOrder Order(EnrollmentUser user)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new IssuanceOrder(user.Id, Alice, new PublicKey(key), new ClientCertificateProfile());
+    }
+
+    private static IssuanceService Service(TestDatabase database, TestAuthority ca, IIssuanceFaults faults) =>
+        new(ca.Authority, TestAuthority.Urls, Ledger(database, faults), faults, TimeProvider.System);
+
+    private static EfIssuanceLedger Ledger(TestDatabase database, IIssuanceFaults faults) =>
+        new(database.Factory, new AuditTrail(TimeProvider.System), faults, TimeProvider.System);
+
+    private static RevocationRecords Records(TestDatabase database) =>
+        new(database.Factory, new AuditTrail(TimeProvider.System), TimeProvider.System);
+
+    private static async Task<IssuedCertificate> SingleRowAsync(TestDatabase database)
+    {
+        await using var db = await database.Factory.CreateDbContextAsync();
+        return await db.Certificates.AsNoTracking().SingleAsync();
+    }
+
+    private sealed class InjectedFault : Exception;
+
+    /// <summary>Throws at the chosen steps of issuance, as a crash or a failing disk would.</summary>
+    private sealed class FaultAt(params IssuanceStep[] steps) : IIssuanceFaults
+    {
+        public void At(IssuanceStep step)
+        {
+            if (steps.Contains(step))
+            {
+                throw new InjectedFault();
+            }
+        }
+    }
+}
