@@ -17,7 +17,13 @@ public static class EnrollmentHost
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         // appsettings.json sits beside the executable; the data directory stays relative to the working directory.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            // Fixed, so static assets and Data Protection are found the same under a test host.
+            ApplicationName = typeof(EnrollmentHost).Assembly.GetName().Name,
+        });
         // Serve wwwroot from the build output under `dotnet run` in any environment; a no-op once published.
         builder.WebHost.UseStaticWebAssets();
         builder.AddEnrollmentCore();

@@ -1,0 +1,72 @@
+using System.Net;
+using Enrollment.Testing;
+using Enrollment.Web.Infrastructure;
+
+namespace Enrollment.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The portal on real Kestrel, bound to 127.0.0.1 on free ports over HTTP and HTTPS, with its own
+/// data directory: what OpenSSL and curl-like clients talk to in these tests.
+/// </summary>
+public sealed class RunningPortal : IAsyncDisposable
+{
+    private RunningPortal(WebApplication app, TemporaryDirectory directory, TextWriter console)
+    {
+        App = app;
+        Directory = directory;
+        Console = console;
+        var addresses = app.Urls.ToList();
+        Http = new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
+        Https = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)));
+    }
+
+    public WebApplication App { get; }
+
+    public TemporaryDirectory Directory { get; }
+
+    public TextWriter Console { get; }
+
+    public Uri Http { get; }
+
+    public Uri Https { get; }
+
+    public string DataDirectory => Directory.File("data");
+
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<RunningPortal> StartAsync(params string[] settings)
+    {
+        var directory = new TemporaryDirectory();
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0;https://127.0.0.1:0",
+            $"--Enrollment:DataDirectory={directory.File("data")}",
+            "--Enrollment:PublicBaseUrl=http://127.0.0.1/",
+            "--Logging:LogLevel:Default=Warning",
+            .. settings,
+        ];
+        var app = EnrollmentHost.Build(args);
+        await StartupInitializer.InitializeAsync(app.Services);
+        var console = new StringWriter();
+        await BootstrapAdmin.EnsureAsync(app.Services, console);
+        await app.StartAsync();
+        return new RunningPortal(app, directory, console);
+    }
+
+    /// <summary>A client that trusts the development TLS certificate and does not follow redirects.</summary>
+    public HttpClient Client() => new(new HttpClientHandler
+    {
+        AllowAutoRedirect = false,
+        ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Dispose();
+    }
+
+    public static bool IsRedirect(HttpStatusCode code) => code is HttpStatusCode.TemporaryRedirect or HttpStatusCode.Redirect;
+}
