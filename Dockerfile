@@ -1,0 +1,18 @@
+# Enrollment portal image. Not built on the project's build machines (no Docker engine there);
+# kept in step with the csproj settings (net9.0, self-contained linux-x64).
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish src/Enrollment.Web/Enrollment.Web.csproj -c Release -o /app
+
+FROM mcr.microsoft.com/dotnet/runtime-deps:9.0
+WORKDIR /app
+COPY --from=build /app .
+RUN useradd --system --home-dir /var/lib/enrollment enrollment \
+    && mkdir -p /var/lib/enrollment && chown enrollment /var/lib/enrollment
+USER enrollment
+ENV Enrollment__DataDirectory=/var/lib/enrollment \
+    ASPNETCORE_URLS="https://+:8443;http://+:8080"
+EXPOSE 8080 8443
+VOLUME /var/lib/enrollment
+ENTRYPOINT ["./Enrollment.Web"]
