@@ -25,8 +25,25 @@ public sealed class AuditTrail(TimeProvider time)
         var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await using (own)
         {
-            var previous = await db.AuditEvents.OrderByDescending(e => e.Id).Select(e => e.Hash).FirstOrDefaultAsync(cancellationToken) ?? GenesisHash;
-            var now = time.GetUtcNow().UtcDateTime;
+            await AppendAsync(db, [entry], cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds several events to the context, chained after the last stored one; the caller saves
+    /// them inside its open transaction, which must hold the write lock (BEGIN IMMEDIATE).
+    /// </summary>
+    public async Task AppendAsync(EnrollmentDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    {
+        var previous = await db.AuditEvents.OrderByDescending(e => e.Id).Select(e => e.Hash).FirstOrDefaultAsync(cancellationToken) ?? GenesisHash;
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var entry in entries)
+        {
             var row = new AuditEvent
             {
                 OccurredAt = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc),
@@ -38,12 +55,8 @@ public sealed class AuditTrail(TimeProvider time)
                 PreviousHash = previous,
             };
             row.Hash = HashOf(row);
+            previous = row.Hash;
             db.AuditEvents.Add(row);
-            await db.SaveChangesAsync(cancellationToken);
-            if (own is not null)
-            {
-                await own.CommitAsync(cancellationToken);
-            }
         }
     }
 

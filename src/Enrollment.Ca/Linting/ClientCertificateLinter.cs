@@ -42,8 +42,9 @@ public static class ClientCertificateLinter
         var subjectOids = tbs.SubjectName.EnumerateRelativeDistinguishedNames().Select(r => r.GetSingleElementType().Value).ToList();
         Check(findings, subjectOids.Contains(Oids.CommonName) && subjectOids.Contains(Oids.SubjectSerialNumber),
             "subject lacks CN or serialNumber (employee id)");
-        Check(findings, KeyPolicy.Check(PublicKey.CreateFromSubjectPublicKeyInfo(tbs.SubjectPublicKeyInfo, out _), out _) is null,
-            "subject public key is not an allowed key");
+        // The key itself was validated on intake; here the profile only needs an allowed type and size.
+        Check(findings, KeyPolicy.IsAllowedType(KeyPolicy.Describe(PublicKey.CreateFromSubjectPublicKeyInfo(tbs.SubjectPublicKeyInfo, out _))),
+            "subject public key is not an allowed key type and size");
         LintExtensions(findings, tbs, issuer, urls);
         return findings;
     }

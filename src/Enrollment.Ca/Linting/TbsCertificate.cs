@@ -74,6 +74,38 @@ public sealed record TbsCertificate(
     }
 
     /// <summary>Time ::= CHOICE { utcTime UTCTime, generalTime GeneralizedTime }</summary>
-    public static DateTimeOffset ReadTime(AsnReader reader) =>
-        reader.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) ? reader.ReadUtcTime() : reader.ReadGeneralizedTime();
+    public static DateTimeOffset ReadTime(AsnReader reader)
+    {
+        // Fast path for the DER form RFC 5280 mandates, YYMMDDHHMMSSZ: a 100,000-entry CRL holds 100,000 of them.
+        var encoded = reader.PeekEncodedValue().Span;
+        if (encoded.Length == 15 && encoded[0] == 0x17 && encoded[1] == 13 && TryParseUtcTime(encoded[2..], out var time))
+        {
+            reader.ReadEncodedValue();
+            return time;
+        }
+        return reader.PeekTag().HasSameClassAndValue(Asn1Tag.UtcTime) ? reader.ReadUtcTime() : reader.ReadGeneralizedTime();
+    }
+
+    private static bool TryParseUtcTime(ReadOnlySpan<byte> text, out DateTimeOffset time)
+    {
+        time = default;
+        Span<int> pairs = stackalloc int[6];
+        for (var i = 0; i < 6; i++)
+        {
+            var (high, low) = (text[2 * i] - '0', text[2 * i + 1] - '0');
+            if (high is < 0 or > 9 || low is < 0 or > 9)
+            {
+                return false;
+            }
+            pairs[i] = high * 10 + low;
+        }
+        var year = pairs[0] < 50 ? 2000 + pairs[0] : 1900 + pairs[0];
+        if (text[12] != 'Z' || pairs[1] is < 1 or > 12 || pairs[2] < 1 || pairs[2] > DateTime.DaysInMonth(year, pairs[1])
+            || pairs[3] > 23 || pairs[4] > 59 || pairs[5] > 59)
+        {
+            return false;
+        }
+        time = new DateTimeOffset(year, pairs[1], pairs[2], pairs[3], pairs[4], pairs[5], TimeSpan.Zero);
+        return true;
+    }
 }

@@ -44,6 +44,14 @@ public static class KeyPolicy
         };
     }
 
+    /// <summary>Whether the algorithm and size are allowed, without decoding the key itself.</summary>
+    public static bool IsAllowedType(KeyDescription description) => description switch
+    {
+        { Algorithm: "RSA", Bits: >= 2048 and <= 4096 } => description.Bits % 8 == 0,
+        { Algorithm: "ECDSA P-256" or "ECDSA P-384" } => true,
+        _ => false,
+    };
+
     /// <summary>Names the key's algorithm and size without judging it.</summary>
     public static KeyDescription Describe(PublicKey key) => key.Oid.Value switch
     {

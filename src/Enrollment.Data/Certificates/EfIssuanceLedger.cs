@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Enrollment.Ca.Issuance;
 using Enrollment.Ca.Revocation;
 using Enrollment.Data.Entities;
@@ -5,46 +6,35 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Enrollment.Data.Certificates;
 
-/// <summary>The issuance ledger on the portal database, audited in the same transactions.</summary>
-public sealed class EfIssuanceLedger(IDbContextFactory<EnrollmentDbContext> factory, AuditTrail audit, IIssuanceFaults faults, TimeProvider time)
-    : IIssuanceLedger
+/// <summary>
+/// The issuance ledger on the portal database, audited in the same transactions. Concurrent
+/// issuances share commits (group commit): one writer drains the queue and commits what waits in
+/// one transaction, so bulk issuance pays one fsync for many certificates while each caller still
+/// returns only after its own write is durable. A batch that fails is retried one write at a time,
+/// so a bad write fails alone.
+/// </summary>
+public sealed class EfIssuanceLedger : IIssuanceLedger, IAsyncDisposable
 {
-    public async Task RecordIntentAsync(IssuanceIntent intent, CancellationToken cancellationToken)
+    private const int MaxBatch = 64;
+
+    private readonly IDbContextFactory<EnrollmentDbContext> factory;
+    private readonly AuditTrail audit;
+    private readonly IIssuanceFaults faults;
+    private readonly TimeProvider time;
+    private readonly Channel<LedgerWrite> queue = Channel.CreateUnbounded<LedgerWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task writer;
+
+    public EfIssuanceLedger(IDbContextFactory<EnrollmentDbContext> factory, AuditTrail audit, IIssuanceFaults faults, TimeProvider time)
     {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        db.Certificates.Add(new IssuedCertificate
-        {
-            SerialNumber = intent.Serial,
-            IssuerKeyId = intent.IssuerKeyId,
-            UserId = intent.UserId,
-            Profile = intent.Profile,
-            SubjectDn = intent.SubjectDn,
-            PublicKeySha256 = intent.PublicKeySha256,
-            NotBefore = intent.NotBefore.UtcDateTime,
-            NotAfter = intent.NotAfter.UtcDateTime,
-            State = IssuanceState.Intent,
-            RequestId = intent.RequestId,
-            CreatedAt = time.GetUtcNow().UtcDateTime,
-        });
-        await db.SaveChangesAsync(cancellationToken);
+        (this.factory, this.audit, this.faults, this.time) = (factory, audit, faults, time);
+        writer = Task.Run(WriteLoopAsync);
     }
 
-    public async Task RecordIssuedAsync(IssuanceIntent intent, byte[] certificate, CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var updated = await db.Certificates
-            .Where(c => c.SerialNumber == intent.Serial && c.State == IssuanceState.Intent)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Certificate, certificate).SetProperty(c => c.State, IssuanceState.Issued), cancellationToken);
-        if (updated != 1)
-        {
-            throw new InvalidOperationException($"The issuance intent for serial {intent.Serial} is missing or no longer pending.");
-        }
-        await audit.AppendAsync(db, new AuditEntry("system", "certificate.issued", intent.Serial,
-            $"user={intent.UserId} profile={intent.Profile} subject={intent.SubjectDn} notAfter={intent.NotAfter:O}"), cancellationToken);
-        faults.At(IssuanceStep.BeforeCommit);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public Task RecordIntentAsync(IssuanceIntent intent, CancellationToken cancellationToken) =>
+        EnqueueAsync(new LedgerWrite(intent, null), cancellationToken);
+
+    public Task RecordIssuedAsync(IssuanceIntent intent, byte[] certificate, CancellationToken cancellationToken) =>
+        EnqueueAsync(new LedgerWrite(intent, certificate), cancellationToken);
 
     public async Task RecordAbandonedAsync(string serial, CancellationToken cancellationToken)
     {
@@ -62,6 +52,109 @@ public sealed class EfIssuanceLedger(IDbContextFactory<EnrollmentDbContext> fact
         return await AbandonAsync(db, db.Certificates.Where(c => c.State == IssuanceState.Intent), cancellationToken);
     }
 
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await writer;
+    }
+
+    /// <summary>An intent (no certificate yet) or a completion (the signed certificate).</summary>
+    private sealed record LedgerWrite(IssuanceIntent Intent, byte[]? Certificate)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private async Task EnqueueAsync(LedgerWrite write, CancellationToken cancellationToken)
+    {
+        await queue.Writer.WriteAsync(write, cancellationToken);
+        // Not cancellable once queued: the caller must learn whether its write committed.
+        await write.Done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<LedgerWrite>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+            if (await TryCommitAsync(batch) is null || batch.Count == 1)
+            {
+                continue;
+            }
+            foreach (var write in batch)
+            {
+                await TryCommitAsync([write]);
+            }
+        }
+    }
+
+    /// <summary>Commits the writes together and completes them; returns the error, or null on success.</summary>
+    private async Task<Exception?> TryCommitAsync(List<LedgerWrite> writes)
+    {
+        try
+        {
+            await CommitAsync(writes);
+            writes.ForEach(w => w.Done.TrySetResult());
+            return null;
+        }
+        catch (Exception e)
+        {
+            if (writes.Count == 1)
+            {
+                writes[0].Done.TrySetException(e);
+            }
+            return e;
+        }
+    }
+
+    private async Task CommitAsync(List<LedgerWrite> writes)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var now = time.GetUtcNow().UtcDateTime;
+        db.Certificates.AddRange(writes.Where(w => w.Certificate is null).Select(w => NewIntent(w.Intent, now)));
+        var completions = writes.Where(w => w.Certificate is not null).ToDictionary(w => w.Intent.Serial);
+        if (completions.Count > 0)
+        {
+            var pending = await db.Certificates
+                .Where(c => completions.Keys.Contains(c.SerialNumber) && c.State == IssuanceState.Intent)
+                .ToListAsync();
+            if (pending.Count != completions.Count)
+            {
+                throw new InvalidOperationException("An issuance intent is missing or no longer pending.");
+            }
+            foreach (var row in pending)
+            {
+                row.Certificate = completions[row.SerialNumber].Certificate;
+                row.State = IssuanceState.Issued;
+            }
+            await audit.AppendAsync(db, completions.Values.Select(w => new AuditEntry("system", "certificate.issued", w.Intent.Serial,
+                $"user={w.Intent.UserId} profile={w.Intent.Profile} subject={w.Intent.SubjectDn} notAfter={w.Intent.NotAfter:O}")).ToList());
+            faults.At(IssuanceStep.BeforeCommit);
+        }
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+    }
+
+    private static IssuedCertificate NewIntent(IssuanceIntent intent, DateTime now) => new()
+    {
+        SerialNumber = intent.Serial,
+        IssuerKeyId = intent.IssuerKeyId,
+        UserId = intent.UserId,
+        Profile = intent.Profile,
+        SubjectDn = intent.SubjectDn,
+        PublicKeySha256 = intent.PublicKeySha256,
+        NotBefore = intent.NotBefore.UtcDateTime,
+        NotAfter = intent.NotAfter.UtcDateTime,
+        State = IssuanceState.Intent,
+        RequestId = intent.RequestId,
+        CreatedAt = now,
+    };
+
     private async Task<int> AbandonAsync(EnrollmentDbContext db, IQueryable<IssuedCertificate> intents, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -74,11 +167,9 @@ public sealed class EfIssuanceLedger(IDbContextFactory<EnrollmentDbContext> fact
         if (count > 0)
         {
             await CaCounter.IncrementAsync(db, CaCounter.RevocationEpoch, cancellationToken);
-        }
-        foreach (var serial in serials)
-        {
-            await audit.AppendAsync(db, new AuditEntry("system", "certificate.abandoned", serial,
-                "issuance did not complete; the serial is listed as revoked"), cancellationToken);
+            await audit.AppendAsync(db, serials.ConvertAll(serial => new AuditEntry("system", "certificate.abandoned", serial,
+                "issuance did not complete; the serial is listed as revoked")), cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return count;

@@ -1,5 +1,6 @@
 using Enrollment.Ca.Revocation;
 using Enrollment.Data.Entities;
+using Enrollment.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Enrollment.Data.Certificates;
@@ -15,6 +16,10 @@ public enum RevocationOutcome
 /// <summary>Revocation in the records, and the list the CRL is made from.</summary>
 public sealed class RevocationRecords(IDbContextFactory<EnrollmentDbContext> factory, AuditTrail audit, TimeProvider time)
 {
+    /// <summary>Reasons as EF stores them (enum names), looked up without Enum.Parse per row.</summary>
+    private static readonly Dictionary<string, RevocationReason> ReasonsByName =
+        Enum.GetValues<RevocationReason>().ToDictionary(r => r.ToString(), r => r);
+
     /// <summary>
     /// Revokes an issued certificate once: a conditional update, so two admins revoking at the same
     /// moment record one revocation and the first reason.
@@ -39,17 +44,33 @@ public sealed class RevocationRecords(IDbContextFactory<EnrollmentDbContext> fac
         return RevocationOutcome.Revoked;
     }
 
-    /// <summary>Every revoked or abandoned serial of an issuer, in serial order, for the full CRL.</summary>
+    /// <summary>
+    /// Every revoked or abandoned serial of an issuer, for the full CRL. Read with a plain data reader:
+    /// with 100,000 entries, EF's materialisation was half of the CRL's publication time.
+    /// </summary>
     public async Task<List<RevokedEntry>> ListRevokedAsync(string issuerKeyId, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var rows = await db.Certificates.AsNoTracking()
-            .Where(c => c.IssuerKeyId == issuerKeyId && c.RevokedAt != null)
-            .OrderBy(c => c.SerialNumber)
-            .Select(c => new { c.SerialNumber, c.RevokedAt, c.RevocationReason })
-            .ToListAsync(cancellationToken);
-        return rows.ConvertAll(r => new RevokedEntry(Convert.FromHexString(r.SerialNumber),
-            new DateTimeOffset(r.RevokedAt!.Value, TimeSpan.Zero), r.RevocationReason ?? RevocationReason.Unspecified));
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT "SerialNumber", "RevokedAt", "RevocationReason" FROM "IssuedCertificates"
+            WHERE "IssuerKeyId" = $issuer AND "RevokedAt" IS NOT NULL
+            """;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "$issuer";
+        parameter.Value = issuerKeyId;
+        command.Parameters.Add(parameter);
+        var entries = new List<RevokedEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var revokedAt = SqliteText.ParseUtc(reader.GetString(1));
+            var reason = reader.IsDBNull(2) ? RevocationReason.Unspecified : ReasonsByName[reader.GetString(2)];
+            entries.Add(new RevokedEntry(Convert.FromHexString(reader.GetString(0)), revokedAt, reason));
+        }
+        return entries;
     }
 
     /// <summary>The next CRL number, persisted before use so it strictly increases across restarts.</summary>

@@ -91,6 +91,46 @@ public sealed class IssuanceCrashSafetyTests
         }
     }
 
+    [Fact]
+    public async Task Issue_ManyAtOnce_SharesCommitsYetRecordsEveryCertificateAndKeepsTheAuditChain()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        using var ca = new TestAuthority();
+        var user = await database.AddUserAsync();
+        await using var ledger = Ledger(database, NoIssuanceFaults.Instance);
+        var service = new IssuanceService(ca.Authority, TestAuthority.Urls, ledger, NoIssuanceFaults.Instance, TimeProvider.System);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(() => service.IssueAsync(Order(user)))));
+
+        await using var db = await database.Factory.CreateDbContextAsync();
+        Assert.Equal(100, results.Select(r => r.Serial).Distinct().Count());
+        Assert.Equal(100, await db.Certificates.CountAsync(c => c.State == IssuanceState.Issued && c.Certificate != null));
+        Assert.Equal(100, await db.AuditEvents.CountAsync(e => e.EventType == "certificate.issued"));
+        Assert.Null(await AuditTrail.FindFirstBrokenAsync(db));
+    }
+
+    [Fact]
+    public async Task Issue_OneFailingWriteInABatch_FailsAloneWhileTheOthersCommit()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        using var ca = new TestAuthority();
+        var user = await database.AddUserAsync();
+        await using var ledger = Ledger(database, NoIssuanceFaults.Instance);
+        var intent = new IssuanceIntent("7F01", ca.Authority.IssuerKeyId, user.Id, "p", "CN=x", "00", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1), null);
+        await ledger.RecordIntentAsync(intent, default);
+
+        // A duplicate serial among fresh intents: the unique index refuses it, the batch is retried write by write.
+        var writes = Enumerable.Range(0, 20)
+            .Select(i => i == 10 ? intent : intent with { Serial = $"7F{i + 10:X2}" })
+            .Select(i => ledger.RecordIntentAsync(i, default))
+            .ToList();
+        var outcome = await Task.WhenAll(writes.Select(async w => { try { await w; return true; } catch (DbUpdateException) { return false; } }));
+
+        Assert.Equal(19, outcome.Count(ok => ok));
+        await using var db = await database.Factory.CreateDbContextAsync();
+        Assert.Equal(20, await db.Certificates.CountAsync());
+    }
+
     private static IssuanceOrder Order(EnrollmentUser user)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
