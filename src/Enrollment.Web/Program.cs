@@ -1,5 +1,6 @@
 using Enrollment.Web.CommandLine;
 using Enrollment.Web.Infrastructure;
+using Microsoft.Extensions.Options;
 
 if (AdminCommandLine.IsAdminVerb(args))
 {
@@ -7,7 +8,15 @@ if (AdminCommandLine.IsAdminVerb(args))
 }
 
 var app = EnrollmentHost.Build(args);
-await StartupInitializer.InitializeAsync(app.Services);
+try
+{
+    await StartupInitializer.InitializeAsync(app.Services);
+}
+catch (OptionsValidationException e)
+{
+    await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join(" ", e.Failures)}");
+    return 1;
+}
 await BootstrapAdmin.EnsureAsync(app.Services, Console.Out);
 await app.RunAsync();
 return 0;

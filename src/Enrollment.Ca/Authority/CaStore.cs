@@ -37,8 +37,8 @@ public sealed class CaStore(string directory, ICaKeyProtector protector)
     {
         System.IO.Directory.CreateDirectory(Directory);
         WriteText(SchemeFile, protector.Scheme);
-        WriteText("root.crt", authority.Root.ExportCertificatePem());
-        WriteText("issuing.crt", authority.Issuing.ExportCertificatePem());
+        WriteText("root.crt", authority.Root.ExportCertificatePem() + "\n");
+        WriteText("issuing.crt", authority.Issuing.ExportCertificatePem() + "\n");
         WriteBytes("issuing.key", protector.Seal(authority.IssuingKey));
         if (rootKey is not null)
         {
@@ -50,7 +50,7 @@ public sealed class CaStore(string directory, ICaKeyProtector protector)
     public void SaveOcspSigner(X509Certificate2 certificate, ECDsa key)
     {
         WriteBytes("ocsp.key", protector.Seal(key));
-        WriteText("ocsp.crt", certificate.ExportCertificatePem());
+        WriteText("ocsp.crt", certificate.ExportCertificatePem() + "\n");
     }
 
     private X509Certificate2 LoadCertificate(string name) =>

@@ -16,6 +16,8 @@ public static partial class StartupInitializer
 {
     public static async Task InitializeDatabaseAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
+        // Settings first: a typo must stop the start before anything is created or migrated.
+        services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         await DatabaseInitializer.InitializeAsync(db, cancellationToken);

@@ -37,7 +37,7 @@ public sealed class TlsCertificateStore(IOptions<EnrollmentOptions> options, ICa
         {
             File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-        File.WriteAllText(certificatePath, created.ExportCertificatePem());
+        File.WriteAllText(certificatePath, created.ExportCertificatePem() + "\n");
         return created;
     }
 

@@ -1,0 +1,22 @@
+using Enrollment.Testing;
+using Enrollment.Web.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Enrollment.Web.Tests.Infrastructure;
+
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task Initialize_InvalidSetting_StopsBeforeCreatingAnything()
+    {
+        using var directory = new TemporaryDirectory();
+        var data = directory.File("data");
+        await using var app = EnrollmentHost.Build([$"--Enrollment:DataDirectory={data}", "--Enrollment:Ca:IssuingKeyBits=521"]);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartupInitializer.InitializeAsync(app.Services));
+
+        Assert.Contains("IssuingKeyBits", string.Join(" ", error.Failures), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(data, "enrollment.db")));
+        Assert.False(Directory.Exists(Path.Combine(data, "ca")));
+    }
+}
