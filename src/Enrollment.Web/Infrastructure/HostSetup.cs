@@ -1,8 +1,6 @@
-using Enrollment.Data;
-using Enrollment.Data.Entities;
 using Enrollment.Data.Sqlite;
+using Enrollment.Web.Features.Account;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Enrollment.Web.Infrastructure;
@@ -26,25 +24,8 @@ public static class HostSetup
             .PersistKeysToFileSystem(new DirectoryInfo(options.PathOf("keys")))
             .SetApplicationName("Enrollment");
 
-        services.AddIdentityCore<EnrollmentUser>(identity =>
-            {
-                // Length over composition (NIST SP 800-63B; PITFALLS.md).
-                identity.Password.RequiredLength = 12;
-                identity.Password.RequireDigit = false;
-                identity.Password.RequireLowercase = false;
-                identity.Password.RequireUppercase = false;
-                identity.Password.RequireNonAlphanumeric = false;
-                identity.Password.RequiredUniqueChars = 4;
-                identity.Lockout.MaxFailedAccessAttempts = 5;
-                identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                identity.Lockout.AllowedForNewUsers = true;
-                identity.User.RequireUniqueEmail = true;
-            })
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<EnrollmentDbContext>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders();
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddEnrollmentIdentity();
+        services.AddAccounts(builder.Configuration);
         services.AddAuthorization();
         return builder;
     }

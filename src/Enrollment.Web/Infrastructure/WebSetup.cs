@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.WebEncoders;
 using Enrollment.Web.Components;
+using Enrollment.Web.Features.Account;
 using Enrollment.Web.Features.Publication;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
@@ -50,6 +51,7 @@ public static class WebSetup
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.GlobalLimiter = AccountSetup.SignInLimiter(builder.Configuration);
             limiter.AddPolicy(PublicationEndpoints.RateLimitPolicy, context =>
             {
                 var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
@@ -79,9 +81,11 @@ public static class WebSetup
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAccountGate();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapPublication();
+        app.MapAccounts();
         app.MapCultureSwitch();
         // The framework's own frame-ancestors CSP would be a second policy; ours already says 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);

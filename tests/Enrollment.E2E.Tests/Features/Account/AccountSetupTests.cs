@@ -1,0 +1,126 @@
+using System.Text.RegularExpressions;
+using Enrollment.E2E.Tests.Infrastructure;
+using Enrollment.Web.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Enrollment.E2E.Tests.Features.Account;
+
+/// <summary>The forced steps: a one-time password is replaced, and privileged roles set up two-factor first.</summary>
+public sealed class AccountSetupTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
+{
+    [Fact]
+    public async Task BootstrapAdmin_MustChangeThePasswordThenSetUpTwoFactorBeforeAnythingElse()
+    {
+        var oneTime = Regex.Match(fixture.Portal.Console.ToString()!, @"Password: (\S+)").Groups[1].Value;
+        var page = await fixture.NewPageAsync();
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, BootstrapAdmin.DefaultEmail, oneTime);
+        await page.GotoAsync("");
+        await page.WaitForURLAsync("**/account/manage/password");
+        await page.GetByLabel("Current password").FillAsync(oneTime);
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("an administrator's own passphrase");
+        await page.GetByLabel("New password again").FillAsync("an administrator's own passphrase");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+
+        await page.WaitForURLAsync("**/account/manage/two-factor");
+        await Assertions.Expect(page.GetByText("must use two-factor sign-in")).ToBeVisibleAsync();
+        await page.GotoAsync("account/manage");
+        await page.WaitForURLAsync("**/account/manage/two-factor");
+        Assert.False((await fixture.FindAsync(BootstrapAdmin.DefaultEmail)).MustChangePassword);
+    }
+
+    [Fact]
+    public async Task Approver_WithoutTwoFactor_IsSentToSetupAndCannotTurnItOffAfterwards()
+    {
+        var email = "approver-setup@example.com";
+        await fixture.AddUserAsync(email, Roles.Approver);
+        var page = await fixture.NewPageAsync();
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, email);
+        await page.GotoAsync("");
+        await page.WaitForURLAsync("**/account/manage/two-factor");
+        var app = new AuthenticatorApp(await page.GetByTestId("authenticator-key").InnerTextAsync());
+        await page.GetByLabel("Authenticator code").FillAsync(app.CodeAt(AuthenticatorApp.CurrentStep));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Turn off two-factor sign-in" })).ToHaveCountAsync(0);
+        await page.GotoAsync("");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/$"));
+    }
+
+    [Fact]
+    public async Task ForgotPassword_LinkFromThePickupFolder_SetsANewPassword()
+    {
+        var email = "forgot@example.com";
+        await fixture.AddUserAsync(email);
+        var page = await fixture.NewPageAsync();
+
+        await page.GotoAsync("account/forgot-password");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the link" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("on its way");
+        var link = ResetLinkFor(email);
+        await page.GotoAsync(link);
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("a brand new long passphrase");
+        await page.GetByLabel("New password again").FillAsync("a brand new long passphrase");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Choose a new password" }).ClickAsync();
+        await page.WaitForURLAsync("**/account/login");
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, email, "a brand new long passphrase");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await page.GotoAsync(link);
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("yet another long passphrase");
+        await page.GetByLabel("New password again").FillAsync("yet another long passphrase");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Choose a new password" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not valid any more");
+    }
+
+    [Fact]
+    public async Task SignInPage_InJapanese_IsInJapanese()
+    {
+        var page = await fixture.NewPageAsync("ja-JP");
+
+        await page.GotoAsync("account/login");
+
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("サインイン");
+        await Assertions.Expect(page.GetByLabel("メールアドレス")).ToBeVisibleAsync();
+        Assert.Equal("ja", await page.Locator("html").GetAttributeAsync("lang"));
+    }
+
+    /// <summary>The reset link in the newest message to that address in the pickup folder.</summary>
+    private string ResetLinkFor(string email)
+    {
+        var folder = Path.Combine(fixture.Portal.DataDirectory, "mail");
+        var message = Directory.EnumerateFiles(folder, "*.eml").Select(File.ReadAllText)
+            .Last(text => text.Contains("To: " + email, StringComparison.OrdinalIgnoreCase));
+        var decoded = DecodeBody(message);
+        return Regex.Match(decoded, @"https://\S+/account/reset-password\?\S+").Value;
+    }
+
+    /// <summary>The message body, whatever transfer encoding SmtpClient chose.</summary>
+    private static string DecodeBody(string message)
+    {
+        var body = message[(message.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        if (message.Contains("Content-Transfer-Encoding: base64", StringComparison.OrdinalIgnoreCase))
+        {
+            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(string.Concat(body.Split("\r\n"))));
+        }
+        // quoted-printable: soft line breaks and =XX escapes.
+        var joined = body.Replace("=\r\n", string.Empty, StringComparison.Ordinal);
+        var bytes = new List<byte>();
+        for (var i = 0; i < joined.Length; i++)
+        {
+            if (joined[i] == '=' && i + 2 < joined.Length && Uri.IsHexDigit(joined[i + 1]) && Uri.IsHexDigit(joined[i + 2]))
+            {
+                bytes.Add(Convert.ToByte(joined.Substring(i + 1, 2), 16));
+                i += 2;
+            }
+            else
+            {
+                bytes.Add((byte)joined[i]);
+            }
+        }
+        return System.Text.Encoding.UTF8.GetString(bytes.ToArray());
+    }
+}

@@ -1,0 +1,87 @@
+using Enrollment.Data.Entities;
+using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Playwright;
+
+namespace Enrollment.E2E.Tests.Infrastructure;
+
+/// <summary>
+/// A running portal and Debian's Chromium driven by Playwright, shared by one test class.
+/// Each test makes its own users and its own browser context.
+/// </summary>
+public sealed class BrowserPortalFixture : IAsyncLifetime
+{
+    public const string Password = "correct horse battery staple";
+
+    private IPlaywright? playwright;
+
+    public RunningPortal Portal { get; private set; } = default!;
+
+    public IBrowser Browser { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        Portal = await RunningPortal.StartAsync("--Enrollment:RateLimits:SignInPerMinute=10000");
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath(),
+            Headless = true,
+            // As root in a sandboxed machine with no network but loopback (ENVIRONMENT.md).
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync(string language = "en-US")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            IgnoreHTTPSErrors = true,
+            BaseURL = Portal.Https.AbsoluteUri,
+            Locale = language,
+            ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = language },
+        });
+        return await context.NewPageAsync();
+    }
+
+    public async Task<EnrollmentUser> AddUserAsync(string email, params string[] roles)
+    {
+        await using var scope = Portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+        var user = new EnrollmentUser
+        {
+            UserName = email, Email = email, EmailConfirmed = true, DisplayName = "E2E " + email.Split('@')[0],
+            EmployeeId = "E2E-" + Guid.NewGuid().ToString("N")[..8], CreatedAt = DateTime.UtcNow,
+        };
+        var created = await users.CreateAsync(user, Password);
+        Assert.True(created.Succeeded, string.Join(", ", created.Errors.Select(e => e.Description)));
+        await users.AddToRolesAsync(user, [Roles.Requester, .. roles]);
+        return user;
+    }
+
+    public async Task<EnrollmentUser> FindAsync(string email)
+    {
+        await using var scope = Portal.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().FindByEmailAsync(email))!;
+    }
+
+    public static async Task SignInWithPasswordAsync(IPage page, string email, string password = Password)
+    {
+        await page.GotoAsync("account/login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        playwright?.Dispose();
+        await Portal.DisposeAsync();
+    }
+
+    private static string ChromiumPath() =>
+        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException("Chromium is not installed; ./test.sh installs it (apt-get install chromium).");
+}
