@@ -5,6 +5,7 @@ using System.Threading.RateLimiting;
 using Microsoft.Extensions.WebEncoders;
 using Enrollment.Web.Components;
 using Enrollment.Web.Features.Account;
+using Enrollment.Web.Features.Admin;
 using Enrollment.Web.Features.Publication;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
@@ -66,6 +67,7 @@ public static class WebSetup
         });
         services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
         services.AddHostedService<PublicationRefreshService>();
+        services.AddAdministration();
         return builder;
     }
 

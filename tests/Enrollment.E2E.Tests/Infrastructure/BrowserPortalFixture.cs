@@ -14,6 +14,9 @@ public sealed class BrowserPortalFixture : IAsyncLifetime
 {
     public const string Password = "correct horse battery staple";
 
+    /// <summary>Short, so a test can watch a disabled user lose the session; production uses 60.</summary>
+    public const int RevalidationSeconds = 2;
+
     private IPlaywright? playwright;
 
     public RunningPortal Portal { get; private set; } = default!;
@@ -22,7 +25,8 @@ public sealed class BrowserPortalFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Portal = await RunningPortal.StartAsync("--Enrollment:RateLimits:SignInPerMinute=10000");
+        Portal = await RunningPortal.StartAsync("--Enrollment:RateLimits:SignInPerMinute=10000",
+            $"--Enrollment:Accounts:RevalidationSeconds={RevalidationSeconds}");
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -65,6 +69,29 @@ public sealed class BrowserPortalFixture : IAsyncLifetime
         await using var scope = Portal.Services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().FindByEmailAsync(email))!;
     }
+
+    /// <summary>Makes an administrator with an authenticator and signs in with password and TOTP.</summary>
+    public async Task SignInAsAdminAsync(IPage page, string email)
+    {
+        var user = await AddUserAsync(email, Roles.Admin);
+        string key;
+        await using (var scope = Portal.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+            var stored = (await users.FindByIdAsync(user.Id))!;
+            await users.ResetAuthenticatorKeyAsync(stored);
+            await users.SetTwoFactorEnabledAsync(stored, true);
+            key = (await users.GetAuthenticatorKeyAsync(stored))!;
+        }
+        await SignInWithPasswordAsync(page, email);
+        await page.GetByLabel("Authenticator code").FillAsync(new AuthenticatorApp(key).CodeAt(AuthenticatorApp.CurrentStep));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Interactive pages mark their heading once the circuit is live; typing before that is lost.</summary>
+    public static Task WaitUntilInteractiveAsync(IPage page) =>
+        page.Locator("h1[data-interactive=yes]").WaitForAsync();
 
     public static async Task SignInWithPasswordAsync(IPage page, string email, string password = Password)
     {

@@ -13,6 +13,9 @@ public static class AccountSetup
     /// <summary>Sign-in, 2FA and recovery posts one client address may make per minute. Defaults to 20.</summary>
     public const string SignInRateSetting = "Enrollment:RateLimits:SignInPerMinute";
 
+    /// <summary>Seconds between re-checks of a session's user (cookie and open circuits). Defaults to 60.</summary>
+    public const string RevalidationSetting = "Enrollment:Accounts:RevalidationSeconds";
+
     public static IdentityBuilder AddEnrollmentIdentity(this IServiceCollection services) =>
         services.AddIdentityCore<EnrollmentUser>(identity =>
             {
@@ -53,7 +56,8 @@ public static class AccountSetup
             services.Configure<CookieAuthenticationOptions>(scheme, Harden);
         }
         // PITFALLS.md: the default 30 minutes lets a disabled or demoted user keep access far too long.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = RevalidatingAuthenticationStateProvider.Interval);
+        services.Configure<SecurityStampValidatorOptions>(o =>
+            o.ValidationInterval = TimeSpan.FromSeconds(configuration.GetValue<int?>(RevalidationSetting) ?? 60));
         services.AddCascadingAuthenticationState();
         services.TryAddScoped<IdentityRedirectManager>();
         services.TryAddScoped<AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();

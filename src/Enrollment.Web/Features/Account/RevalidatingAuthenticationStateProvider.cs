@@ -12,12 +12,11 @@ namespace Enrollment.Web.Features.Account;
 /// account or a changed security stamp (password, 2FA or role change) ends its access quickly.
 /// </summary>
 public sealed class RevalidatingAuthenticationStateProvider(
-    ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> options)
+    ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> options, IOptions<SecurityStampValidatorOptions> stamps)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
-
-    protected override TimeSpan RevalidationInterval => Interval;
+    /// <summary>The same interval as the cookie's security-stamp validation (Enrollment:Accounts:RevalidationSeconds).</summary>
+    protected override TimeSpan RevalidationInterval => stamps.Value.ValidationInterval;
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken cancellationToken)
     {

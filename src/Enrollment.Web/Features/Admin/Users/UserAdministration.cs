@@ -1,0 +1,171 @@
+using System.Security.Claims;
+using Enrollment.Ca;
+using Enrollment.Ca.Issuance;
+using Enrollment.Data;
+using Enrollment.Data.Entities;
+using Enrollment.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Enrollment.Web.Features.Admin.Users;
+
+/// <summary>A user as the admin list shows it.</summary>
+public sealed record UserRow(
+    string Id, string Email, string DisplayName, string? EmployeeId, string? Upn, IReadOnlyList<string> Roles,
+    bool TwoFactorEnabled, bool LockedOut, bool Disabled);
+
+/// <summary>What an administrator may change about a user.</summary>
+public sealed record UserChanges(string DisplayName, string? EmployeeId, string? Upn, IReadOnlyCollection<string> Roles);
+
+/// <summary>
+/// User administration. Every method authorizes the acting user again from the database (an
+/// admin with two-factor, not disabled), because Blazor event handlers bypass page attributes
+/// (PITFALLS.md); hiding a button is never the guard. Every change is audited, and any change of
+/// roles or access renews the user's security stamp so open sessions re-validate within a minute.
+/// </summary>
+public sealed class UserAdministration(UserManager<EnrollmentUser> users, EnrollmentDbContext db, AuditTrail audit, TimeProvider time)
+{
+    public static readonly Refusal Forbidden = new("auth.forbidden", "Only an administrator with two-factor sign-in may do this.");
+    public static readonly Refusal LastAdmin = new("users.last-admin", "This is the last active administrator; make another administrator first.");
+    public static readonly Refusal NotFound = new("users.not-found", "The user no longer exists.");
+
+    public async Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, string? search, int skip, int take)
+    {
+        await DemandAdminAsync(actor);
+        var query = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim().ToUpperInvariant();
+            query = query.Where(u => u.NormalizedEmail!.Contains(term) || u.DisplayName.ToUpper().Contains(term) || (u.EmployeeId != null && u.EmployeeId.ToUpper().Contains(term)));
+        }
+        var total = await query.CountAsync();
+        var page = await query.OrderBy(u => u.Email).Skip(skip).Take(Math.Clamp(take, 1, 100)).ToListAsync();
+        var ids = page.Select(u => u.Id).ToList();
+        var roles = await db.UserRoles.Where(r => ids.Contains(r.UserId))
+            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
+            .ToListAsync();
+        var now = time.GetUtcNow();
+        return (page.ConvertAll(u => new UserRow(u.Id, u.Email!, u.DisplayName, u.EmployeeId, u.Upn,
+            roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).Order().ToList(), u.TwoFactorEnabled, u.LockoutEnd > now, u.Disabled)), total);
+    }
+
+    public async Task<Refusal?> UpdateAsync(ClaimsPrincipal actor, string userId, UserChanges changes, string? address)
+    {
+        var admin = await DemandAdminAsync(actor);
+        if (await users.FindByIdAsync(userId) is not { } user)
+        {
+            return NotFound;
+        }
+        if (Validate(changes) is { } invalid)
+        {
+            return invalid;
+        }
+        var current = await users.GetRolesAsync(user);
+        var wanted = changes.Roles.Where(Roles.All.Contains).Append(Roles.Requester).Distinct().ToList();
+        if (current.Contains(Roles.Admin) && !wanted.Contains(Roles.Admin) && await IsLastAdminAsync(user))
+        {
+            return LastAdmin;
+        }
+        user.DisplayName = changes.DisplayName.Trim();
+        user.EmployeeId = string.IsNullOrWhiteSpace(changes.EmployeeId) ? null : changes.EmployeeId.Trim();
+        user.Upn = string.IsNullOrWhiteSpace(changes.Upn) ? null : changes.Upn.Trim();
+        IdentityResult updated;
+        try
+        {
+            updated = await users.UpdateAsync(user);
+        }
+        catch (DbUpdateException)
+        {
+            // The unique index on the employee id: one employee id, one account (the gate's matching key).
+            return new Refusal("users.employee-id-taken", "Another account already has this employee id.");
+        }
+        if (!updated.Succeeded)
+        {
+            return new Refusal("users.update-failed", string.Join(" ", updated.Errors.Select(e => e.Description)));
+        }
+        await users.RemoveFromRolesAsync(user, current.Except(wanted));
+        await users.AddToRolesAsync(user, wanted.Except(current));
+        if (!current.Order().SequenceEqual(wanted.Order()))
+        {
+            await users.UpdateSecurityStampAsync(user);
+            await AuditAsync(admin, "role.changed", user, $"{string.Join(',', current.Order())} -> {string.Join(',', wanted.Order())}", address);
+        }
+        await AuditAsync(admin, "user.updated", user, $"employeeId={user.EmployeeId} upn={user.Upn} displayName={user.DisplayName}", address);
+        return null;
+    }
+
+    public async Task<Refusal?> SetLockedAsync(ClaimsPrincipal actor, string userId, bool locked, string? address) =>
+        await ChangeAccessAsync(actor, userId, address, locked, async user =>
+        {
+            await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null);
+            await users.ResetAccessFailedCountAsync(user);
+            return locked ? "user.locked" : "user.unlocked";
+        });
+
+    public async Task<Refusal?> SetDisabledAsync(ClaimsPrincipal actor, string userId, bool disabled, string? address) =>
+        await ChangeAccessAsync(actor, userId, address, disabled, async user =>
+        {
+            user.Disabled = disabled;
+            await users.UpdateAsync(user);
+            return disabled ? "user.disabled" : "user.enabled";
+        });
+
+    /// <summary>The user sets up a new authenticator at the next sign-in; recovery codes are void.</summary>
+    public async Task<Refusal?> ResetTwoFactorAsync(ClaimsPrincipal actor, string userId, string? address) =>
+        await ChangeAccessAsync(actor, userId, address, takesAccess: false, async user =>
+        {
+            await users.SetTwoFactorEnabledAsync(user, false);
+            await users.ResetAuthenticatorKeyAsync(user);
+            await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
+            return "2fa.reset-by-admin";
+        });
+
+    private async Task<Refusal?> ChangeAccessAsync(ClaimsPrincipal actor, string userId, string? address, bool takesAccess, Func<EnrollmentUser, Task<string>> change)
+    {
+        var admin = await DemandAdminAsync(actor);
+        if (await users.FindByIdAsync(userId) is not { } user)
+        {
+            return NotFound;
+        }
+        if (takesAccess && await users.IsInRoleAsync(user, Roles.Admin) && await IsLastAdminAsync(user))
+        {
+            return LastAdmin;
+        }
+        var eventType = await change(user);
+        await users.UpdateSecurityStampAsync(user);
+        await AuditAsync(admin, eventType, user, string.Empty, address);
+        return null;
+    }
+
+    /// <summary>Throws for anyone but an enabled admin with two-factor, checked against the database now.</summary>
+    private async Task<EnrollmentUser> DemandAdminAsync(ClaimsPrincipal actor)
+    {
+        var user = await users.GetUserAsync(actor);
+        if (user is not { Disabled: false, TwoFactorEnabled: true } || !await users.IsInRoleAsync(user, Roles.Admin))
+        {
+            throw new UnauthorizedAccessException(Forbidden.Message);
+        }
+        return user;
+    }
+
+    private async Task<bool> IsLastAdminAsync(EnrollmentUser user)
+    {
+        var admins = await users.GetUsersInRoleAsync(Roles.Admin);
+        var now = time.GetUtcNow();
+        return !admins.Any(a => a.Id != user.Id && !a.Disabled && !(a.LockoutEnd > now));
+    }
+
+    private static Refusal? Validate(UserChanges changes)
+    {
+        if (string.IsNullOrWhiteSpace(changes.DisplayName) || changes.DisplayName.Trim().Length > 64)
+        {
+            return new Refusal("subject.display-name", "The display name must be 1 to 64 characters.");
+        }
+        return !string.IsNullOrWhiteSpace(changes.EmployeeId) && !CertificateSubject.IsPrintable(changes.EmployeeId.Trim())
+            ? new Refusal("subject.employee-id", "The employee id may hold only letters, digits, spaces and '()+,-./:=?.")
+            : null;
+    }
+
+    private async Task AuditAsync(EnrollmentUser admin, string eventType, EnrollmentUser target, string details, string? address) =>
+        await audit.AppendAsync(db, new AuditEntry(admin.Email!, eventType, target.Id, $"user={target.Email} {details}".Trim(), address));
+}

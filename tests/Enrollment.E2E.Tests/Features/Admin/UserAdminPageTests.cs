@@ -1,0 +1,83 @@
+using Enrollment.Data;
+using Enrollment.E2E.Tests.Infrastructure;
+using Enrollment.Web.Features.Admin.Users;
+using Enrollment.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace Enrollment.E2E.Tests.Features.Admin;
+
+public sealed class UserAdminPageTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
+{
+    [Fact]
+    public async Task Admin_FindsAUserAndMakesThemAnApprover()
+    {
+        var page = await fixture.NewPageAsync();
+        await fixture.SignInAsAdminAsync(page, "grid-admin@example.com");
+        var target = await fixture.AddUserAsync("grid-target@example.com");
+
+        await page.GotoAsync("admin/users");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await page.GetByLabel("Search").FillAsync("grid-target");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await page.Locator("td", new() { HasText = "grid-target@example.com" }).ClickAsync();
+        await page.GetByLabel("Approver", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Saved.");
+        await Assertions.Expect(page.Locator("tr", new() { HasText = "grid-target@example.com" })).ToContainTextAsync("Approver");
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<Data.Entities.EnrollmentUser>>();
+        Assert.True(await users.IsInRoleAsync((await users.FindByIdAsync(target.Id))!, Roles.Approver));
+        var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
+        Assert.True(await db.AuditEvents.AnyAsync(e => e.EventType == "role.changed" && e.Target == target.Id && e.Actor == "grid-admin@example.com"));
+    }
+
+    [Fact]
+    public async Task Requester_OpeningTheUserAdminPage_IsDenied()
+    {
+        await fixture.AddUserAsync("nosy@example.com");
+        var page = await fixture.NewPageAsync();
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, "nosy@example.com");
+
+        await page.GotoAsync("admin/users");
+
+        await page.WaitForURLAsync("**/account/access-denied**");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Access denied");
+    }
+
+    [Fact]
+    public async Task Anonymous_OpeningTheUserAdminPage_IsSentToSignIn()
+    {
+        var page = await fixture.NewPageAsync();
+
+        await page.GotoAsync("admin/users");
+
+        await page.WaitForURLAsync("**/account/login?ReturnUrl=%2Fadmin%2Fusers");
+    }
+
+    [Fact]
+    public async Task DisabledUser_LosesTheSessionWithinTheRevalidationInterval()
+    {
+        var user = await fixture.AddUserAsync("soon-disabled@example.com");
+        var page = await fixture.NewPageAsync();
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, "soon-disabled@example.com");
+        await page.GotoAsync("account/manage");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Your account");
+
+        await using (var scope = fixture.Portal.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<Data.Entities.EnrollmentUser>>();
+            var admin = await fixture.AddUserAsync("disabling-admin@example.com", Roles.Admin);
+            var stored = (await users.FindByIdAsync(admin.Id))!;
+            await users.SetTwoFactorEnabledAsync(stored, true);
+            var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<Data.Entities.EnrollmentUser>>().CreateAsync(stored);
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<UserAdministration>().SetDisabledAsync(principal, user.Id, true, null));
+        }
+        await Task.Delay(TimeSpan.FromSeconds(BrowserPortalFixture.RevalidationSeconds + 1));
+        await page.GotoAsync("account/manage");
+
+        await page.WaitForURLAsync("**/account/login**");
+    }
+}
