@@ -9,12 +9,20 @@ command -v openssl >/dev/null || need+=(openssl)
 command -v pk12util >/dev/null || need+=(libnss3-tools)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need+=(nginx)
 command -v chromium >/dev/null || need+=(chromium)
+command -v npm >/dev/null || need+=(npm)
+# A Japanese font, so screenshots of Japanese pages show text rather than boxes.
+fc-list 2>/dev/null | grep -qi -E "ipa|noto.*cjk" || need+=(fonts-ipafont-gothic)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test peers: ${need[*]}"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Front-end packages for the browser tests (axe-core): from package-lock.json, never committed.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund >/dev/null
 fi
 
 log=$(mktemp)

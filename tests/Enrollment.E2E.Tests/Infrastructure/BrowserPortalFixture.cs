@@ -37,11 +37,13 @@ public sealed class BrowserPortalFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync(string language = "en-US")
+    /// <param name="bypassCsp">Only for injecting axe-core: our CSP rightly refuses inline scripts.</param>
+    public async Task<IPage> NewPageAsync(string language = "en-US", bool bypassCsp = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             IgnoreHTTPSErrors = true,
+            BypassCSP = bypassCsp,
             BaseURL = Portal.Https.AbsoluteUri,
             Locale = language,
             ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = language },
@@ -71,7 +73,7 @@ public sealed class BrowserPortalFixture : IAsyncLifetime
     }
 
     /// <summary>Makes an administrator with an authenticator and signs in with password and TOTP.</summary>
-    public async Task SignInAsAdminAsync(IPage page, string email)
+    public async Task SignInAsAdminAsync(IPage page, string email, string language = "en-US")
     {
         var user = await AddUserAsync(email, Roles.Admin);
         string key;
@@ -83,22 +85,25 @@ public sealed class BrowserPortalFixture : IAsyncLifetime
             await users.SetTwoFactorEnabledAsync(stored, true);
             key = (await users.GetAuthenticatorKeyAsync(stored))!;
         }
-        await SignInWithPasswordAsync(page, email);
-        await page.GetByLabel("Authenticator code").FillAsync(new AuthenticatorApp(key).CodeAt(AuthenticatorApp.CurrentStep));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        var japanese = language.StartsWith("ja", StringComparison.Ordinal);
+        await SignInWithPasswordAsync(page, email, language: language);
+        await page.GetByLabel(japanese ? "認証コード" : "Authenticator code").FillAsync(new AuthenticatorApp(key).CodeAt(AuthenticatorApp.CurrentStep));
+        await page.GetByRole(AriaRole.Button, new() { Name = japanese ? "サインイン" : "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = japanese ? "サインアウト" : "Sign out" })).ToBeVisibleAsync();
     }
 
     /// <summary>Interactive pages mark their heading once the circuit is live; typing before that is lost.</summary>
     public static Task WaitUntilInteractiveAsync(IPage page) =>
         page.Locator("h1[data-interactive=yes]").WaitForAsync();
 
-    public static async Task SignInWithPasswordAsync(IPage page, string email, string password = Password)
+    public static async Task SignInWithPasswordAsync(IPage page, string email, string password = Password, string language = "en-US")
     {
+        var japanese = language.StartsWith("ja", StringComparison.Ordinal);
         await page.GotoAsync("account/login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByLabel(japanese ? "メールアドレス" : "Email").FillAsync(email);
+        await page.GetByLabel(japanese ? "パスワード" : "Password", new() { Exact = true }).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = japanese ? "サインイン" : "Sign in" }).ClickAsync();
+        await page.WaitForLoadStateAsync();
     }
 
     public async Task DisposeAsync()

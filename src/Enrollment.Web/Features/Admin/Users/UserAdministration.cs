@@ -22,150 +22,179 @@ public sealed record UserChanges(string DisplayName, string? EmployeeId, string?
 /// admin with two-factor, not disabled), because Blazor event handlers bypass page attributes
 /// (PITFALLS.md); hiding a button is never the guard. Every change is audited, and any change of
 /// roles or access renews the user's security stamp so open sessions re-validate within a minute.
+/// Each call works in its own DI scope: a Blazor circuit lives long and may call twice at once, and
+/// one DbContext must never serve both.
 /// </summary>
-public sealed class UserAdministration(UserManager<EnrollmentUser> users, EnrollmentDbContext db, AuditTrail audit, TimeProvider time)
+public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail audit, TimeProvider time)
 {
     public static readonly Refusal Forbidden = new("auth.forbidden", "Only an administrator with two-factor sign-in may do this.");
     public static readonly Refusal LastAdmin = new("users.last-admin", "This is the last active administrator; make another administrator first.");
     public static readonly Refusal NotFound = new("users.not-found", "The user no longer exists.");
 
-    public async Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, string? search, int skip, int take)
-    {
-        await DemandAdminAsync(actor);
-        var query = db.Users.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(search))
-        {
-            var term = search.Trim().ToUpperInvariant();
-            query = query.Where(u => u.NormalizedEmail!.Contains(term) || u.DisplayName.ToUpper().Contains(term) || (u.EmployeeId != null && u.EmployeeId.ToUpper().Contains(term)));
-        }
-        var total = await query.CountAsync();
-        var page = await query.OrderBy(u => u.Email).Skip(skip).Take(Math.Clamp(take, 1, 100)).ToListAsync();
-        var ids = page.Select(u => u.Id).ToList();
-        var roles = await db.UserRoles.Where(r => ids.Contains(r.UserId))
-            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
-            .ToListAsync();
-        var now = time.GetUtcNow();
-        return (page.ConvertAll(u => new UserRow(u.Id, u.Email!, u.DisplayName, u.EmployeeId, u.Upn,
-            roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).Order().ToList(), u.TwoFactorEnabled, u.LockoutEnd > now, u.Disabled)), total);
-    }
+    public Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, string? search, int skip, int take) =>
+        InScopeAsync(work => work.ListAsync(actor, search, skip, take));
 
-    public async Task<Refusal?> UpdateAsync(ClaimsPrincipal actor, string userId, UserChanges changes, string? address)
-    {
-        var admin = await DemandAdminAsync(actor);
-        if (await users.FindByIdAsync(userId) is not { } user)
-        {
-            return NotFound;
-        }
-        if (Validate(changes) is { } invalid)
-        {
-            return invalid;
-        }
-        var current = await users.GetRolesAsync(user);
-        var wanted = changes.Roles.Where(Roles.All.Contains).Append(Roles.Requester).Distinct().ToList();
-        if (current.Contains(Roles.Admin) && !wanted.Contains(Roles.Admin) && await IsLastAdminAsync(user))
-        {
-            return LastAdmin;
-        }
-        user.DisplayName = changes.DisplayName.Trim();
-        user.EmployeeId = string.IsNullOrWhiteSpace(changes.EmployeeId) ? null : changes.EmployeeId.Trim();
-        user.Upn = string.IsNullOrWhiteSpace(changes.Upn) ? null : changes.Upn.Trim();
-        IdentityResult updated;
-        try
-        {
-            updated = await users.UpdateAsync(user);
-        }
-        catch (DbUpdateException)
-        {
-            // The unique index on the employee id: one employee id, one account (the gate's matching key).
-            return new Refusal("users.employee-id-taken", "Another account already has this employee id.");
-        }
-        if (!updated.Succeeded)
-        {
-            return new Refusal("users.update-failed", string.Join(" ", updated.Errors.Select(e => e.Description)));
-        }
-        await users.RemoveFromRolesAsync(user, current.Except(wanted));
-        await users.AddToRolesAsync(user, wanted.Except(current));
-        if (!current.Order().SequenceEqual(wanted.Order()))
-        {
-            await users.UpdateSecurityStampAsync(user);
-            await AuditAsync(admin, "role.changed", user, $"{string.Join(',', current.Order())} -> {string.Join(',', wanted.Order())}", address);
-        }
-        await AuditAsync(admin, "user.updated", user, $"employeeId={user.EmployeeId} upn={user.Upn} displayName={user.DisplayName}", address);
-        return null;
-    }
+    public Task<Refusal?> UpdateAsync(ClaimsPrincipal actor, string userId, UserChanges changes, string? address) =>
+        InScopeAsync(work => work.UpdateAsync(actor, userId, changes, address));
 
-    public async Task<Refusal?> SetLockedAsync(ClaimsPrincipal actor, string userId, bool locked, string? address) =>
-        await ChangeAccessAsync(actor, userId, address, locked, async user =>
-        {
-            await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null);
-            await users.ResetAccessFailedCountAsync(user);
-            return locked ? "user.locked" : "user.unlocked";
-        });
+    public Task<Refusal?> SetLockedAsync(ClaimsPrincipal actor, string userId, bool locked, string? address) =>
+        InScopeAsync(work => work.SetLockedAsync(actor, userId, locked, address));
 
-    public async Task<Refusal?> SetDisabledAsync(ClaimsPrincipal actor, string userId, bool disabled, string? address) =>
-        await ChangeAccessAsync(actor, userId, address, disabled, async user =>
-        {
-            user.Disabled = disabled;
-            await users.UpdateAsync(user);
-            return disabled ? "user.disabled" : "user.enabled";
-        });
+    public Task<Refusal?> SetDisabledAsync(ClaimsPrincipal actor, string userId, bool disabled, string? address) =>
+        InScopeAsync(work => work.SetDisabledAsync(actor, userId, disabled, address));
 
     /// <summary>The user sets up a new authenticator at the next sign-in; recovery codes are void.</summary>
-    public async Task<Refusal?> ResetTwoFactorAsync(ClaimsPrincipal actor, string userId, string? address) =>
-        await ChangeAccessAsync(actor, userId, address, takesAccess: false, async user =>
-        {
-            await users.SetTwoFactorEnabledAsync(user, false);
-            await users.ResetAuthenticatorKeyAsync(user);
-            await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
-            return "2fa.reset-by-admin";
-        });
+    public Task<Refusal?> ResetTwoFactorAsync(ClaimsPrincipal actor, string userId, string? address) =>
+        InScopeAsync(work => work.ResetTwoFactorAsync(actor, userId, address));
 
-    private async Task<Refusal?> ChangeAccessAsync(ClaimsPrincipal actor, string userId, string? address, bool takesAccess, Func<EnrollmentUser, Task<string>> change)
+    private async Task<T> InScopeAsync<T>(Func<Work, Task<T>> action)
     {
-        var admin = await DemandAdminAsync(actor);
-        if (await users.FindByIdAsync(userId) is not { } user)
-        {
-            return NotFound;
-        }
-        if (takesAccess && await users.IsInRoleAsync(user, Roles.Admin) && await IsLastAdminAsync(user))
-        {
-            return LastAdmin;
-        }
-        var eventType = await change(user);
-        await users.UpdateSecurityStampAsync(user);
-        await AuditAsync(admin, eventType, user, string.Empty, address);
-        return null;
+        await using var scope = scopes.CreateAsyncScope();
+        var work = new Work(scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>(),
+            scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>(), audit, time);
+        return await action(work);
     }
 
-    /// <summary>Throws for anyone but an enabled admin with two-factor, checked against the database now.</summary>
-    private async Task<EnrollmentUser> DemandAdminAsync(ClaimsPrincipal actor)
+    /// <summary>One administration call, with the UserManager and DbContext of its own scope.</summary>
+    private sealed class Work(UserManager<EnrollmentUser> users, EnrollmentDbContext db, AuditTrail audit, TimeProvider time)
     {
-        var user = await users.GetUserAsync(actor);
-        if (user is not { Disabled: false, TwoFactorEnabled: true } || !await users.IsInRoleAsync(user, Roles.Admin))
+        public async Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, string? search, int skip, int take)
         {
-            throw new UnauthorizedAccessException(Forbidden.Message);
+            await DemandAdminAsync(actor);
+            var query = db.Users.AsNoTracking();
+            if (!string.IsNullOrWhiteSpace(search))
+            {
+                var term = search.Trim().ToUpperInvariant();
+                query = query.Where(u => u.NormalizedEmail!.Contains(term) || u.DisplayName.ToUpper().Contains(term) || (u.EmployeeId != null && u.EmployeeId.ToUpper().Contains(term)));
+            }
+            var total = await query.CountAsync();
+            var page = await query.OrderBy(u => u.Email).Skip(skip).Take(Math.Clamp(take, 1, 100)).ToListAsync();
+            var ids = page.Select(u => u.Id).ToList();
+            var roles = await db.UserRoles.Where(r => ids.Contains(r.UserId))
+                .Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
+                .ToListAsync();
+            var now = time.GetUtcNow();
+            return (page.ConvertAll(u => new UserRow(u.Id, u.Email!, u.DisplayName, u.EmployeeId, u.Upn,
+                roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).Order().ToList(), u.TwoFactorEnabled, u.LockoutEnd > now, u.Disabled)), total);
         }
-        return user;
-    }
 
-    private async Task<bool> IsLastAdminAsync(EnrollmentUser user)
-    {
-        var admins = await users.GetUsersInRoleAsync(Roles.Admin);
-        var now = time.GetUtcNow();
-        return !admins.Any(a => a.Id != user.Id && !a.Disabled && !(a.LockoutEnd > now));
-    }
-
-    private static Refusal? Validate(UserChanges changes)
-    {
-        if (string.IsNullOrWhiteSpace(changes.DisplayName) || changes.DisplayName.Trim().Length > 64)
+        public async Task<Refusal?> UpdateAsync(ClaimsPrincipal actor, string userId, UserChanges changes, string? address)
         {
-            return new Refusal("subject.display-name", "The display name must be 1 to 64 characters.");
+            var admin = await DemandAdminAsync(actor);
+            if (await users.FindByIdAsync(userId) is not { } user)
+            {
+                return NotFound;
+            }
+            if (Validate(changes) is { } invalid)
+            {
+                return invalid;
+            }
+            var current = await users.GetRolesAsync(user);
+            var wanted = changes.Roles.Where(Roles.All.Contains).Append(Roles.Requester).Distinct().ToList();
+            if (current.Contains(Roles.Admin) && !wanted.Contains(Roles.Admin) && await IsLastAdminAsync(user))
+            {
+                return LastAdmin;
+            }
+            user.DisplayName = changes.DisplayName.Trim();
+            user.EmployeeId = string.IsNullOrWhiteSpace(changes.EmployeeId) ? null : changes.EmployeeId.Trim();
+            user.Upn = string.IsNullOrWhiteSpace(changes.Upn) ? null : changes.Upn.Trim();
+            IdentityResult updated;
+            try
+            {
+                updated = await users.UpdateAsync(user);
+            }
+            catch (DbUpdateException)
+            {
+                // The unique index on the employee id: one employee id, one account (the gate's matching key).
+                return new Refusal("users.employee-id-taken", "Another account already has this employee id.");
+            }
+            if (!updated.Succeeded)
+            {
+                return new Refusal("users.update-failed", string.Join(" ", updated.Errors.Select(e => e.Description)));
+            }
+            await users.RemoveFromRolesAsync(user, current.Except(wanted));
+            await users.AddToRolesAsync(user, wanted.Except(current));
+            if (!current.Order().SequenceEqual(wanted.Order()))
+            {
+                await users.UpdateSecurityStampAsync(user);
+                await AuditAsync(admin, "role.changed", user, $"{string.Join(',', current.Order())} -> {string.Join(',', wanted.Order())}", address);
+            }
+            await AuditAsync(admin, "user.updated", user, $"employeeId={user.EmployeeId} upn={user.Upn} displayName={user.DisplayName}", address);
+            return null;
         }
-        return !string.IsNullOrWhiteSpace(changes.EmployeeId) && !CertificateSubject.IsPrintable(changes.EmployeeId.Trim())
-            ? new Refusal("subject.employee-id", "The employee id may hold only letters, digits, spaces and '()+,-./:=?.")
-            : null;
-    }
 
-    private async Task AuditAsync(EnrollmentUser admin, string eventType, EnrollmentUser target, string details, string? address) =>
-        await audit.AppendAsync(db, new AuditEntry(admin.Email!, eventType, target.Id, $"user={target.Email} {details}".Trim(), address));
+        public async Task<Refusal?> SetLockedAsync(ClaimsPrincipal actor, string userId, bool locked, string? address) =>
+            await ChangeAccessAsync(actor, userId, address, locked, async user =>
+            {
+                await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null);
+                await users.ResetAccessFailedCountAsync(user);
+                return locked ? "user.locked" : "user.unlocked";
+            });
+
+        public async Task<Refusal?> SetDisabledAsync(ClaimsPrincipal actor, string userId, bool disabled, string? address) =>
+            await ChangeAccessAsync(actor, userId, address, disabled, async user =>
+            {
+                user.Disabled = disabled;
+                await users.UpdateAsync(user);
+                return disabled ? "user.disabled" : "user.enabled";
+            });
+
+        public async Task<Refusal?> ResetTwoFactorAsync(ClaimsPrincipal actor, string userId, string? address) =>
+            await ChangeAccessAsync(actor, userId, address, takesAccess: false, async user =>
+            {
+                await users.SetTwoFactorEnabledAsync(user, false);
+                await users.ResetAuthenticatorKeyAsync(user);
+                await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 0);
+                return "2fa.reset-by-admin";
+            });
+
+        private async Task<Refusal?> ChangeAccessAsync(ClaimsPrincipal actor, string userId, string? address, bool takesAccess, Func<EnrollmentUser, Task<string>> change)
+        {
+            var admin = await DemandAdminAsync(actor);
+            if (await users.FindByIdAsync(userId) is not { } user)
+            {
+                return NotFound;
+            }
+            if (takesAccess && await users.IsInRoleAsync(user, Roles.Admin) && await IsLastAdminAsync(user))
+            {
+                return LastAdmin;
+            }
+            var eventType = await change(user);
+            await users.UpdateSecurityStampAsync(user);
+            await AuditAsync(admin, eventType, user, string.Empty, address);
+            return null;
+        }
+
+        /// <summary>Throws for anyone but an enabled admin with two-factor, checked against the database now.</summary>
+        private async Task<EnrollmentUser> DemandAdminAsync(ClaimsPrincipal actor)
+        {
+            var user = await users.GetUserAsync(actor);
+            if (user is not { Disabled: false, TwoFactorEnabled: true } || !await users.IsInRoleAsync(user, Roles.Admin))
+            {
+                throw new UnauthorizedAccessException(Forbidden.Message);
+            }
+            return user;
+        }
+
+        private async Task<bool> IsLastAdminAsync(EnrollmentUser user)
+        {
+            var admins = await users.GetUsersInRoleAsync(Roles.Admin);
+            var now = time.GetUtcNow();
+            return !admins.Any(a => a.Id != user.Id && !a.Disabled && !(a.LockoutEnd > now));
+        }
+
+        private static Refusal? Validate(UserChanges changes)
+        {
+            if (string.IsNullOrWhiteSpace(changes.DisplayName) || changes.DisplayName.Trim().Length > 64)
+            {
+                return new Refusal("subject.display-name", "The display name must be 1 to 64 characters.");
+            }
+            return !string.IsNullOrWhiteSpace(changes.EmployeeId) && !CertificateSubject.IsPrintable(changes.EmployeeId.Trim())
+                ? new Refusal("subject.employee-id", "The employee id may hold only letters, digits, spaces and '()+,-./:=?.")
+                : null;
+        }
+
+        private async Task AuditAsync(EnrollmentUser admin, string eventType, EnrollmentUser target, string details, string? address) =>
+            await audit.AppendAsync(db, new AuditEntry(admin.Email!, eventType, target.Id, $"user={target.Email} {details}".Trim(), address));
+    }
 }

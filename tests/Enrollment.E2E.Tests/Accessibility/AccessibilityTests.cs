@@ -1,0 +1,58 @@
+using Enrollment.E2E.Tests.Infrastructure;
+
+namespace Enrollment.E2E.Tests.Accessibility;
+
+/// <summary>axe-core finds no serious or critical WCAG 2.1 AA violation on the account and admin pages, in both languages.</summary>
+public sealed class AccessibilityTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
+{
+    [Theory]
+    [InlineData("", "en-US")]
+    [InlineData("", "ja-JP")]
+    [InlineData("account/login", "en-US")]
+    [InlineData("account/login", "ja-JP")]
+    [InlineData("account/forgot-password", "ja-JP")]
+    public async Task PublicPage_HasNoSeriousViolation(string path, string language)
+    {
+        var page = await fixture.NewPageAsync(language, bypassCsp: true);
+        await page.GotoAsync(path);
+
+        Assert.Empty(await Axe.SeriousViolationsAsync(page));
+    }
+
+    [Fact]
+    public async Task Checker_OnAPageWithKnownFaults_ReportsThem()
+    {
+        var page = await fixture.NewPageAsync(bypassCsp: true);
+        await page.SetContentAsync("<html lang='en'><head><title>t</title></head><body><main><input type='text'><img src='x.png'></main></body></html>");
+
+        var violations = await Axe.SeriousViolationsAsync(page);
+
+        Assert.Contains(violations, v => v.StartsWith("label", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.StartsWith("image-alt", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("en-US")]
+    [InlineData("ja-JP")]
+    public async Task TwoFactorSetupPage_HasNoSeriousViolation(string language)
+    {
+        var email = $"axe-2fa-{language}@example.com";
+        await fixture.AddUserAsync(email);
+        var page = await fixture.NewPageAsync(language, bypassCsp: true);
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, email, language: language);
+        await page.GotoAsync("account/manage/two-factor");
+
+        Assert.Empty(await Axe.SeriousViolationsAsync(page));
+    }
+
+    [Fact]
+    public async Task UserAdminPage_HasNoSeriousViolation()
+    {
+        var page = await fixture.NewPageAsync(bypassCsp: true);
+        await fixture.SignInAsAdminAsync(page, "axe-admin@example.com");
+        await page.GotoAsync("admin/users");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+
+        Assert.Empty(await Axe.SeriousViolationsAsync(page));
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Enrollment.E2E.Tests.Infrastructure;
+
+/// <summary>Runs axe-core (from the repository's node_modules) in the page and returns serious or critical violations.</summary>
+public static class Axe
+{
+    private static readonly string Script = Path.Combine(RepositoryRoot(), "node_modules", "axe-core", "axe.min.js");
+
+    public static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page)
+    {
+        if (!File.Exists(Script))
+        {
+            throw new InvalidOperationException($"{Script} is missing; ./test.sh runs npm ci.");
+        }
+        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Script });
+        var json = await page.EvaluateAsync<JsonElement>("""
+            async () => {
+              const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+              return result.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+            }
+            """);
+        return json.EnumerateArray().Select(e => e.GetString()!).ToList();
+    }
+
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Enrollment.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException("Enrollment.sln not found above the test binaries.");
+    }
+}
