@@ -18,6 +18,10 @@ public sealed class EnrollmentOptions
     [Required, Url]
     public string PublicBaseUrl { get; set; } = "http://localhost:5000/";
 
+    /// <summary>The portal's HTTPS address, for links in mail sent outside a request (invitations). Defaults to "https://localhost:5001/".</summary>
+    [Required, Url]
+    public string PortalUrl { get; set; } = "https://localhost:5001/";
+
     /// <summary>O= of every certificate subject. Defaults to "Enrollment".</summary>
     [Required, StringLength(64, MinimumLength = 1)]
     public string Organization { get; set; } = "Enrollment";

@@ -24,6 +24,8 @@ public static class HostSetup
             .PersistKeysToFileSystem(new DirectoryInfo(options.PathOf("keys")))
             .SetApplicationName("Enrollment");
 
+        // Mail and refusals speak the user's language in the admin verbs too.
+        services.AddLocalization();
         services.AddEnrollmentIdentity();
         services.AddAccounts(builder.Configuration);
         services.AddAuthorization();

@@ -43,7 +43,6 @@ public static class WebSetup
             o.SuppressXFrameOptionsHeader = true;
             o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
         });
-        services.AddLocalization();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.SetDefaultCulture(Cultures[0]).AddSupportedCultures(Cultures).AddSupportedUICultures(Cultures);

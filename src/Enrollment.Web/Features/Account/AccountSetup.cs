@@ -64,6 +64,7 @@ public static class AccountSetup
         services.TryAddSingleton<AccountAudit>();
         services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IEmailSender<EnrollmentUser>, PickupEmailSender>();
+        services.TryAddScoped<Invitations>();
         services.AddHttpContextAccessor();
         return services;
     }

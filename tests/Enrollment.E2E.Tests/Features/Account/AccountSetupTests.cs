@@ -77,6 +77,33 @@ public sealed class AccountSetupTests(BrowserPortalFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task InvitedUser_CannotSignInUntilTheLinkIsFollowed_ThenChoosesAPassword()
+    {
+        var email = "invited@example.com";
+        await using (var scope = fixture.Portal.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Data.Entities.EnrollmentUser>>();
+            var user = new Data.Entities.EnrollmentUser { UserName = email, Email = email, DisplayName = "Invited", CreatedAt = DateTime.UtcNow };
+            Assert.True((await users.CreateAsync(user)).Succeeded);
+            await scope.ServiceProvider.GetRequiredService<Web.Features.Account.Invitations>().SendAsync(user);
+        }
+        var page = await fixture.NewPageAsync();
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, email, "any password at all");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not correct");
+
+        var link = new Uri(ResetLinkFor(email));
+        await page.GotoAsync(link.PathAndQuery.TrimStart('/'));
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync("my first real passphrase");
+        await page.GetByLabel("New password again").FillAsync("my first real passphrase");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Choose a new password" }).ClickAsync();
+        await page.WaitForURLAsync("**/account/login");
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, email, "my first real passphrase");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        Assert.True((await fixture.FindAsync(email)).EmailConfirmed);
+    }
+
+    [Fact]
     public async Task SignInPage_InJapanese_IsInJapanese()
     {
         var page = await fixture.NewPageAsync("ja-JP");
