@@ -73,9 +73,13 @@ public sealed class BrowserPortalFixture : IAsyncLifetime
     }
 
     /// <summary>Makes an administrator with an authenticator and signs in with password and TOTP.</summary>
-    public async Task SignInAsAdminAsync(IPage page, string email, string language = "en-US")
+    public Task SignInAsAdminAsync(IPage page, string email, string language = "en-US") =>
+        SignInWithTwoFactorAsync(page, email, language, Roles.Admin);
+
+    /// <summary>Makes a user with the roles and an authenticator, and signs in with password and TOTP.</summary>
+    public async Task SignInWithTwoFactorAsync(IPage page, string email, string language, params string[] roles)
     {
-        var user = await AddUserAsync(email, Roles.Admin);
+        var user = await AddUserAsync(email, roles);
         string key;
         await using (var scope = Portal.Services.CreateAsyncScope())
         {

@@ -10,8 +10,11 @@ namespace Enrollment.Web.Tests.Infrastructure;
 /// </summary>
 public sealed class RunningPortal : IAsyncDisposable
 {
-    private RunningPortal(WebApplication app, TemporaryDirectory directory, TextWriter console)
+    private readonly bool ownsDirectory;
+
+    private RunningPortal(WebApplication app, TemporaryDirectory directory, TextWriter console, bool ownsDirectory)
     {
+        this.ownsDirectory = ownsDirectory;
         App = app;
         Directory = directory;
         Console = console;
@@ -34,9 +37,15 @@ public sealed class RunningPortal : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<RunningPortal> StartAsync(params string[] settings)
+    public static Task<RunningPortal> StartAsync(params string[] settings) =>
+        StartAsync(new TemporaryDirectory(), ownsDirectory: true, settings);
+
+    /// <summary>A portal on an existing directory (a restart); the caller keeps the directory.</summary>
+    public static Task<RunningPortal> RestartAsync(TemporaryDirectory directory, params string[] settings) =>
+        StartAsync(directory, ownsDirectory: false, settings);
+
+    private static async Task<RunningPortal> StartAsync(TemporaryDirectory directory, bool ownsDirectory, string[] settings)
     {
-        var directory = new TemporaryDirectory();
         string[] args =
         [
             "--urls=http://127.0.0.1:0;https://127.0.0.1:0",
@@ -50,7 +59,7 @@ public sealed class RunningPortal : IAsyncDisposable
         var console = new StringWriter();
         await BootstrapAdmin.EnsureAsync(app.Services, console);
         await app.StartAsync();
-        return new RunningPortal(app, directory, console);
+        return new RunningPortal(app, directory, console, ownsDirectory);
     }
 
     /// <summary>A client that trusts the development TLS certificate and does not follow redirects.</summary>
@@ -65,7 +74,10 @@ public sealed class RunningPortal : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Dispose();
+        if (ownsDirectory)
+        {
+            Directory.Dispose();
+        }
     }
 
     public static bool IsRedirect(HttpStatusCode code) => code is HttpStatusCode.TemporaryRedirect or HttpStatusCode.Redirect;

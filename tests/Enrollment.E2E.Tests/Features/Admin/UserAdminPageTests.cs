@@ -35,6 +35,31 @@ public sealed class UserAdminPageTests(BrowserPortalFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Admin_DemotedWhileThePageIsOpen_IsRefusedAtTheNextAction()
+    {
+        var page = await fixture.NewPageAsync();
+        await fixture.SignInAsAdminAsync(page, "demoted-admin@example.com");
+        await fixture.AddUserAsync("bystander@example.com");
+        await page.GotoAsync("admin/users");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await page.Locator("td", new() { HasText = "bystander@example.com" }).ClickAsync();
+
+        await using (var scope = fixture.Portal.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<Data.Entities.EnrollmentUser>>();
+            var demoted = (await users.FindByEmailAsync("demoted-admin@example.com"))!;
+            await users.RemoveFromRoleAsync(demoted, Roles.Admin);
+        }
+        await page.GetByLabel("Administrator", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Only an administrator");
+        await using var check = fixture.Portal.Services.CreateAsyncScope();
+        var manager = check.ServiceProvider.GetRequiredService<UserManager<Data.Entities.EnrollmentUser>>();
+        Assert.False(await manager.IsInRoleAsync((await manager.FindByEmailAsync("bystander@example.com"))!, Roles.Admin));
+    }
+
+    [Fact]
     public async Task Requester_OpeningTheUserAdminPage_IsDenied()
     {
         await fixture.AddUserAsync("nosy@example.com");
