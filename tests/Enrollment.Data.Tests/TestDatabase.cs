@@ -37,7 +37,7 @@ public sealed class TestDatabase : IAsyncDisposable
         var user = new EnrollmentUser
         {
             UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
-            DisplayName = "Alice Example", EmployeeId = employeeId, SecurityStamp = Guid.NewGuid().ToString(), CreatedAt = DateTime.UtcNow,
+            DisplayName = email.Split('@')[0], EmployeeId = employeeId, SecurityStamp = Guid.NewGuid().ToString(), CreatedAt = DateTime.UtcNow,
         };
         db.Users.Add(user);
         await db.SaveChangesAsync();

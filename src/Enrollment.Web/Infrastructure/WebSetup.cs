@@ -6,6 +6,7 @@ using Microsoft.Extensions.WebEncoders;
 using Enrollment.Web.Components;
 using Enrollment.Web.Features.Account;
 using Enrollment.Web.Features.Admin;
+using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Features.Publication;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,7 @@ public static class WebSetup
                 {
                     https.ServerCertificate = kestrel.ApplicationServices.GetRequiredService<TlsCertificateStore>().Certificate;
                 }
+                GateSetup.ConfigureDirectMode(https, kestrel.ApplicationServices);
             });
         });
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -67,6 +69,7 @@ public static class WebSetup
         services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
         services.AddHostedService<PublicationRefreshService>();
         services.AddAdministration();
+        services.AddClientCertificateGate(builder.Configuration);
         return builder;
     }
 

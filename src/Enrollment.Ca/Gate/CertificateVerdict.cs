@@ -1,0 +1,24 @@
+namespace Enrollment.Ca.Gate;
+
+/// <summary>Why a presented client certificate is not accepted; each has its own recovery page.</summary>
+public enum GateFailure
+{
+    None,
+    NoCertificate,
+    Expired,
+    NotYetValid,
+    Revoked,
+    OtherCa,
+    UntrustedChain,
+    WrongPurpose,
+    AnotherUser,
+    UnknownToUs,
+}
+
+/// <summary>The gate's judgement of one certificate, with the facts a recovery page shows.</summary>
+public sealed record CertificateVerdict(GateFailure Failure, string? Detail = null, DateTimeOffset? At = null)
+{
+    public static readonly CertificateVerdict Accepted = new(GateFailure.None);
+
+    public bool IsAccepted => Failure == GateFailure.None;
+}

@@ -1,0 +1,78 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography.X509Certificates;
+using Enrollment.Ca;
+using Enrollment.Ca.Authority;
+using Enrollment.Ca.Gate;
+using Enrollment.Ca.Linting;
+using Enrollment.Ca.Revocation;
+using Enrollment.Ca.Serials;
+using Enrollment.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Enrollment.Data.Certificates;
+
+/// <summary>Which attribute of the user the certificate must also carry (DESIGN.md, "Ownership").</summary>
+public enum MatchingKey
+{
+    EmployeeId,
+    Upn,
+    Email,
+}
+
+/// <summary>
+/// Decides whether a verified certificate belongs to the signed-in user: a strong binding, not a
+/// name match. Issuer and canonical serial find our record; the record must be issued, not
+/// revoked, the user's, for the same DER and public key; and the configured matching key must
+/// agree. A same-name certificate from anywhere else never gets this far (PITFALLS.md).
+/// </summary>
+public sealed class CertificateOwnership(IDbContextFactory<EnrollmentDbContext> factory, TimeProvider time)
+{
+    public async Task<CertificateVerdict> CheckAsync(
+        X509Certificate2 certificate, string issuerKeyId, EnrollmentUser user, MatchingKey key, string? address, CancellationToken cancellationToken)
+    {
+        var serial = SerialNumber.Canonicalize(certificate.SerialNumber);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Certificates.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.SerialNumber == serial && c.IssuerKeyId == issuerKeyId, cancellationToken);
+        if (row is null || row.Certificate is null || !row.Certificate.AsSpan().SequenceEqual(certificate.RawData)
+            || row.PublicKeySha256 != KeyIdentifiers.PublicKeySha256(certificate.PublicKey))
+        {
+            return new CertificateVerdict(GateFailure.UnknownToUs, serial);
+        }
+        if (row.RevokedAt is { } revokedAt)
+        {
+            return new CertificateVerdict(GateFailure.Revoked, (row.RevocationReason ?? RevocationReason.Unspecified).Name(),
+                new DateTimeOffset(revokedAt, TimeSpan.Zero));
+        }
+        if (row.UserId != user.Id || !KeyMatches(certificate, user, key))
+        {
+            return new CertificateVerdict(GateFailure.AnotherUser, serial);
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.Certificates.Where(c => c.Id == row.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastSeenAt, now).SetProperty(c => c.LastSeenAddress, address), cancellationToken);
+        return CertificateVerdict.Accepted;
+    }
+
+    private static bool KeyMatches(X509Certificate2 certificate, EnrollmentUser user, MatchingKey key) => key switch
+    {
+        MatchingKey.EmployeeId => user.EmployeeId is { Length: > 0 } id && SubjectSerialNumber(certificate) == id,
+        MatchingKey.Upn => AlternativeNames(certificate).Contains(("upn", string.IsNullOrEmpty(user.Upn) ? user.Email ?? string.Empty : user.Upn)),
+        MatchingKey.Email => AlternativeNames(certificate).Any(n => n.Kind == "email" && string.Equals(n.Value, user.Email, StringComparison.OrdinalIgnoreCase)),
+        _ => false,
+    };
+
+    private static string? SubjectSerialNumber(X509Certificate2 certificate) =>
+        certificate.SubjectName.EnumerateRelativeDistinguishedNames()
+            .Where(r => r.GetSingleElementType().Value == Oids.SubjectSerialNumber)
+            .Select(r => r.GetSingleElementValue())
+            .FirstOrDefault();
+
+    private static List<(string Kind, string Value)> AlternativeNames(X509Certificate2 certificate)
+    {
+        var extension = certificate.Extensions[Oids.SubjectAltName];
+        return extension is null
+            ? []
+            : GeneralNames.Read(new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadSequence()).ToList();
+    }
+}

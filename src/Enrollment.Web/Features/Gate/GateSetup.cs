@@ -1,0 +1,46 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Enrollment.Ca.Authority;
+using Enrollment.Data.Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Enrollment.Web.Features.Gate;
+
+public static class GateSetup
+{
+    public static IServiceCollection AddClientCertificateGate(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GateOptions>().Bind(configuration.GetSection(GateOptions.SectionName)).ValidateOnStart();
+        services.TryAddSingleton<CertificateOwnership>();
+        services.TryAddScoped<ClientCertificateGate>();
+        return services;
+    }
+
+    /// <summary>
+    /// Direct mode: TLS asks for a client certificate at the first handshake, optional, naming our
+    /// issuing CA so browsers offer only matching certificates; any certificate is accepted at the
+    /// TLS level so the portal can explain a failure instead of a bare TLS error. No renegotiation.
+    /// </summary>
+    public static void ConfigureDirectMode(HttpsConnectionAdapterOptions https, IServiceProvider services)
+    {
+        if (services.GetRequiredService<IOptions<GateOptions>>().Value.Mode != ClientCertificateMode.Direct)
+        {
+            return;
+        }
+        https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+        https.AllowAnyClientCertificate();
+        SslStreamCertificateContext? context = null;
+        https.OnAuthenticate = (_, ssl) =>
+        {
+            if (ssl.ServerCertificate is X509Certificate2 server)
+            {
+                context ??= SslStreamCertificateContext.Create(server, null, offline: true,
+                    trust: SslCertificateTrust.CreateForX509Collection([services.GetRequiredService<CertificateAuthority>().Issuing], sendTrustInHandshake: true));
+                ssl.ServerCertificateContext = context;
+                ssl.ServerCertificate = null;
+            }
+        };
+    }
+}
