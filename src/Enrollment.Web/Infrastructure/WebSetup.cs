@@ -86,6 +86,7 @@ public static class WebSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAccountGate();
+        app.UsePrivilegedPageGate();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapPublication();

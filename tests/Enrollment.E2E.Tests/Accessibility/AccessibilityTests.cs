@@ -48,8 +48,7 @@ public sealed class AccessibilityTests(BrowserPortalFixture fixture) : IClassFix
     [Fact]
     public async Task UserAdminPage_HasNoSeriousViolation()
     {
-        var page = await fixture.NewPageAsync(bypassCsp: true);
-        await fixture.SignInAsAdminAsync(page, "axe-admin@example.com");
+        var page = await fixture.NewAdminPageAsync("axe-admin@example.com", bypassCsp: true);
         await page.GotoAsync("admin/users");
         await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
 

@@ -31,12 +31,11 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(twoFactor);
         await SaveAsync(page, $"two-factor-setup.{tag}.png");
 
-        var admin = await fixture.NewPageAsync(language);
+        var admin = await fixture.NewAdminPageAsync($"screenshot-admin-{tag}@example.com", language);
         await admin.SetViewportSizeAsync(1200, 760);
-        await fixture.SignInAsAdminAsync(admin, $"screenshot-admin-{tag}@example.com", language);
         await admin.GotoAsync("admin/users");
         await BrowserPortalFixture.WaitUntilInteractiveAsync(admin);
-        await admin.Locator("td", new() { HasText = email }).ClickAsync();
+        await BrowserPortalFixture.SelectUserRowAsync(admin, email);
         await Assertions.Expect(admin.Locator("h1")).ToHaveTextAsync(users);
         await SaveAsync(admin, $"user-admin.{tag}.png");
     }

@@ -1,4 +1,8 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using Enrollment.Data.Entities;
+using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Infrastructure;
 using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -72,14 +76,59 @@ public sealed class BrowserPortalFixture : IAsyncLifetime
         return (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().FindByEmailAsync(email))!;
     }
 
-    /// <summary>Makes an administrator with an authenticator and signs in with password and TOTP.</summary>
-    public Task SignInAsAdminAsync(IPage page, string email, string language = "en-US") =>
-        SignInWithTwoFactorAsync(page, email, language, Roles.Admin);
+    /// <summary>
+    /// An administrator's browser: the admin has an authenticator and a certificate issued by the
+    /// portal, which Chromium presents; signed in with password and TOTP.
+    /// </summary>
+    public async Task<IPage> NewAdminPageAsync(string email, string language = "en-US", bool bypassCsp = false)
+    {
+        var page = await NewPageWithCertificateAsync(await IssueAsync(await AddUserAsync(email)), language, bypassCsp);
+        await SignInWithTwoFactorAsync(page, email, language, Roles.Admin);
+        return page;
+    }
+
+    /// <summary>Issues a certificate for the user through the portal's own service, with a key made here.</summary>
+    public async Task<(X509Certificate2 Certificate, ECDsa Key)> IssueAsync(EnrollmentUser user)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await using var scope = Portal.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(user, new PublicKey(key), null, default);
+        Assert.Null(result.Refusal);
+        return (result.Certificate!, key);
+    }
+
+    /// <summary>A browser context whose Chromium presents this certificate to the portal (Playwright ClientCertificates).</summary>
+    public async Task<IPage> NewPageWithCertificateAsync((X509Certificate2 Certificate, ECDsa Key) issued, string language = "en-US", bool bypassCsp = false)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            IgnoreHTTPSErrors = true,
+            BypassCSP = bypassCsp,
+            BaseURL = Portal.Https.AbsoluteUri,
+            Locale = language,
+            ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = language },
+            ClientCertificates =
+            [
+                new ClientCertificate
+                {
+                    Origin = Portal.Https.GetLeftPart(UriPartial.Authority),
+                    Cert = Encoding.ASCII.GetBytes(issued.Certificate.ExportCertificatePem()),
+                    Key = Encoding.ASCII.GetBytes(issued.Key.ExportPkcs8PrivateKeyPem()),
+                },
+            ],
+        });
+        return await context.NewPageAsync();
+    }
 
     /// <summary>Makes a user with the roles and an authenticator, and signs in with password and TOTP.</summary>
     public async Task SignInWithTwoFactorAsync(IPage page, string email, string language, params string[] roles)
     {
-        var user = await AddUserAsync(email, roles);
+        var user = await FindAsync(email) ?? await AddUserAsync(email);
+        await using (var scope = Portal.Services.CreateAsyncScope())
+        {
+            var manager = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+            await manager.AddToRolesAsync((await manager.FindByIdAsync(user.Id))!, roles);
+        }
         string key;
         await using (var scope = Portal.Services.CreateAsyncScope())
         {
@@ -99,6 +148,14 @@ public sealed class BrowserPortalFixture : IAsyncLifetime
     /// <summary>Interactive pages mark their heading once the circuit is live; typing before that is lost.</summary>
     public static Task WaitUntilInteractiveAsync(IPage page) =>
         page.Locator("h1[data-interactive=yes]").WaitForAsync();
+
+    /// <summary>Clicks a user's row once the grid has finished loading, so the click is not lost to a reload.</summary>
+    public static async Task SelectUserRowAsync(IPage page, string email)
+    {
+        await page.Locator("[data-grid-state=ready]").WaitForAsync();
+        await page.Locator("td", new() { HasText = email }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = email, Level = 2 }).WaitForAsync();
+    }
 
     public static async Task SignInWithPasswordAsync(IPage page, string email, string password = Password, string language = "en-US")
     {

@@ -27,15 +27,18 @@ public sealed class ClientCertificateGate(
     CertificateAuthority authority, CertificateOwnership ownership, UserManager<EnrollmentUser> users,
     IDbContextFactory<EnrollmentDbContext> factory, AuditTrail audit, IOptions<GateOptions> options, TimeProvider time)
 {
-    public async Task<GateResult> EvaluateAsync(HttpContext context, ClaimsPrincipal principal)
+    public Task<GateResult> EvaluateAsync(HttpContext context, ClaimsPrincipal principal) =>
+        EvaluateAsync(ConnectionCertificate.Of(context), principal, context.RequestAborted);
+
+    public async Task<GateResult> EvaluateAsync(ConnectionCertificate connection, ClaimsPrincipal principal, CancellationToken cancellationToken = default)
     {
-        var certificate = options.Value.Mode == ClientCertificateMode.Direct ? context.Connection.ClientCertificate : null;
+        var certificate = options.Value.Mode == ClientCertificateMode.Direct ? connection.Certificate : null;
         var verdict = ClientCertificateVerifier.Verify(certificate, authority, time.GetUtcNow());
-        var address = context.Connection.RemoteIpAddress?.ToString();
+        var address = connection.Address;
         if (verdict.IsAccepted)
         {
             verdict = await users.GetUserAsync(principal) is { } user
-                ? await ownership.CheckAsync(certificate!, authority.IssuerKeyId, user, options.Value.MatchingKey, address, context.RequestAborted)
+                ? await ownership.CheckAsync(certificate!, authority.IssuerKeyId, user, options.Value.MatchingKey, address, cancellationToken)
                 : new CertificateVerdict(GateFailure.AnotherUser);
         }
         if (verdict.IsAccepted)
@@ -43,9 +46,9 @@ public sealed class ClientCertificateGate(
             return new GateResult(verdict, null, certificate);
         }
         var reference = RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 8);
-        await using var db = await factory.CreateDbContextAsync();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await audit.AppendAsync(db, new AuditEntry(principal.FindFirstValue(ClaimTypes.Email) ?? "anonymous", "gate.refused", reference,
-            $"failure={verdict.Failure} serial={certificate?.SerialNumber} issuer={certificate?.Issuer} subject={certificate?.Subject}", address));
+            $"failure={verdict.Failure} serial={certificate?.SerialNumber} issuer={certificate?.Issuer} subject={certificate?.Subject}", address), cancellationToken);
         return new GateResult(verdict, reference, certificate);
     }
 }

@@ -15,6 +15,8 @@ public static class GateSetup
         services.AddOptions<GateOptions>().Bind(configuration.GetSection(GateOptions.SectionName)).ValidateOnStart();
         services.TryAddSingleton<CertificateOwnership>();
         services.TryAddScoped<ClientCertificateGate>();
+        services.TryAddScoped<CircuitConnection>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitConnectionHandler>());
         return services;
     }
 

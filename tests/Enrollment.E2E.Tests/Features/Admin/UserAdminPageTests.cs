@@ -1,6 +1,7 @@
 using Enrollment.Data;
 using Enrollment.E2E.Tests.Infrastructure;
 using Enrollment.Web.Features.Admin.Users;
+using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -13,15 +14,15 @@ public sealed class UserAdminPageTests(BrowserPortalFixture fixture) : IClassFix
     [Fact]
     public async Task Admin_FindsAUserAndMakesThemAnApprover()
     {
-        var page = await fixture.NewPageAsync();
-        await fixture.SignInAsAdminAsync(page, "grid-admin@example.com");
+        var page = await fixture.NewAdminPageAsync("grid-admin@example.com");
         var target = await fixture.AddUserAsync("grid-target@example.com");
 
         await page.GotoAsync("admin/users");
         await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
         await page.GetByLabel("Search").FillAsync("grid-target");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await page.Locator("td", new() { HasText = "grid-target@example.com" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(1);
+        await BrowserPortalFixture.SelectUserRowAsync(page, "grid-target@example.com");
         await page.GetByLabel("Approver", new() { Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
@@ -37,12 +38,11 @@ public sealed class UserAdminPageTests(BrowserPortalFixture fixture) : IClassFix
     [Fact]
     public async Task Admin_DemotedWhileThePageIsOpen_IsRefusedAtTheNextAction()
     {
-        var page = await fixture.NewPageAsync();
-        await fixture.SignInAsAdminAsync(page, "demoted-admin@example.com");
+        var page = await fixture.NewAdminPageAsync("demoted-admin@example.com");
         await fixture.AddUserAsync("bystander@example.com");
         await page.GotoAsync("admin/users");
         await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
-        await page.Locator("td", new() { HasText = "bystander@example.com" }).ClickAsync();
+        await BrowserPortalFixture.SelectUserRowAsync(page, "bystander@example.com");
 
         await using (var scope = fixture.Portal.Services.CreateAsyncScope())
         {
@@ -57,6 +57,45 @@ public sealed class UserAdminPageTests(BrowserPortalFixture fixture) : IClassFix
         await using var check = fixture.Portal.Services.CreateAsyncScope();
         var manager = check.ServiceProvider.GetRequiredService<UserManager<Data.Entities.EnrollmentUser>>();
         Assert.False(await manager.IsInRoleAsync((await manager.FindByEmailAsync("bystander@example.com"))!, Roles.Admin));
+    }
+
+    [Fact]
+    public async Task Admin_WithoutACertificate_IsSentToTheCertificateCheck()
+    {
+        var page = await fixture.NewPageAsync();
+        await fixture.SignInWithTwoFactorAsync(page, "certless-admin@example.com", "en-US", Roles.Admin);
+
+        await page.GotoAsync("admin/users");
+
+        await page.WaitForURLAsync("**/account/certificate");
+        await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "NoCertificate");
+    }
+
+    [Fact]
+    public async Task Admin_CertificateRevokedWhileThePageIsOpen_IsRefusedAtTheNextActionWithTheRevocationGuidance()
+    {
+        var page = await fixture.NewAdminPageAsync("revoked-midway@example.com");
+        await fixture.AddUserAsync("untouched@example.com");
+        await page.GotoAsync("admin/users");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await BrowserPortalFixture.SelectUserRowAsync(page, "untouched@example.com");
+
+        await using (var scope = fixture.Portal.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
+            var admin = await fixture.FindAsync("revoked-midway@example.com");
+            var serial = await db.Certificates.Where(c => c.UserId == admin.Id).Select(c => c.SerialNumber).SingleAsync();
+            await scope.ServiceProvider.GetRequiredService<Web.Features.Certificates.RevocationService>()
+                .RevokeAsync(serial, Ca.Revocation.RevocationReason.KeyCompromise, "test", null, default);
+        }
+        await page.GetByLabel("Approver", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Your certificate was revoked.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Reference code");
+        await using var check = fixture.Portal.Services.CreateAsyncScope();
+        var users = check.ServiceProvider.GetRequiredService<UserManager<Data.Entities.EnrollmentUser>>();
+        Assert.False(await users.IsInRoleAsync((await users.FindByEmailAsync("untouched@example.com"))!, Roles.Approver));
     }
 
     [Fact]
@@ -98,7 +137,8 @@ public sealed class UserAdminPageTests(BrowserPortalFixture fixture) : IClassFix
             var stored = (await users.FindByIdAsync(admin.Id))!;
             await users.SetTwoFactorEnabledAsync(stored, true);
             var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<Data.Entities.EnrollmentUser>>().CreateAsync(stored);
-            Assert.Null(await scope.ServiceProvider.GetRequiredService<UserAdministration>().SetDisabledAsync(principal, user.Id, true, null));
+            var connection = new ConnectionCertificate((await fixture.IssueAsync(stored)).Certificate, "127.0.0.1");
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<UserAdministration>().SetDisabledAsync(principal, connection, user.Id, true));
         }
         await Task.Delay(TimeSpan.FromSeconds(BrowserPortalFixture.RevalidationSeconds + 1));
         await page.GotoAsync("account/manage");

@@ -68,32 +68,7 @@ public sealed class CertificateCheckTests(BrowserPortalFixture fixture) : IClass
         await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "NoCertificate");
     }
 
-    private async Task<(X509Certificate2 Certificate, ECDsa Key)> IssueAsync(EnrollmentUser user)
-    {
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        await using var scope = fixture.Portal.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(user, new PublicKey(key), null, default);
-        Assert.Null(result.Refusal);
-        return (result.Certificate!, key);
-    }
+    private Task<(X509Certificate2 Certificate, ECDsa Key)> IssueAsync(EnrollmentUser user) => fixture.IssueAsync(user);
 
-    private async Task<IPage> PageWithCertificateAsync((X509Certificate2 Certificate, ECDsa Key) issued)
-    {
-        var origin = fixture.Portal.Https.GetLeftPart(UriPartial.Authority);
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            IgnoreHTTPSErrors = true,
-            BaseURL = fixture.Portal.Https.AbsoluteUri,
-            ClientCertificates =
-            [
-                new ClientCertificate
-                {
-                    Origin = origin,
-                    Cert = Encoding.ASCII.GetBytes(issued.Certificate.ExportCertificatePem()),
-                    Key = Encoding.ASCII.GetBytes(issued.Key.ExportPkcs8PrivateKeyPem()),
-                },
-            ],
-        });
-        return await context.NewPageAsync();
-    }
+    private Task<IPage> PageWithCertificateAsync((X509Certificate2 Certificate, ECDsa Key) issued) => fixture.NewPageWithCertificateAsync(issued);
 }

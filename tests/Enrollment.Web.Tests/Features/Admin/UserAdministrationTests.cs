@@ -1,7 +1,10 @@
 using System.Security.Claims;
 using Enrollment.Data;
 using Enrollment.Data.Entities;
+using Enrollment.Ca.Gate;
 using Enrollment.Web.Features.Admin.Users;
+using Enrollment.Web.Features.Certificates;
+using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Infrastructure;
 using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -19,17 +22,18 @@ public sealed class UserAdministrationTests(PortalFixture fixture) : IClassFixtu
     public async Task EveryAction_ByANonAdminOrAnAdminWithoutTwoFactor_IsRefused(string kind, bool twoFactor)
     {
         string[] roles = kind switch { "approver" => [Roles.Approver], "admin-without-2fa" => [Roles.Admin], _ => [] };
-        var (actor, _) = await UserAsync($"{kind}-{Guid.NewGuid():N}@example.com", twoFactor, roles);
+        var (actor, actorUser) = await UserAsync($"{kind}-{Guid.NewGuid():N}@example.com", twoFactor, roles);
         var (target, targetUser) = await UserAsync($"target-{Guid.NewGuid():N}@example.com", false);
 
         await using var scope = fixture.Portal.Services.CreateAsyncScope();
         var administration = scope.ServiceProvider.GetRequiredService<UserAdministration>();
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => administration.ListAsync(actor, null, 0, 20));
+        var connection = await OwnCertificateAsync(actorUser);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => administration.ListAsync(actor, connection, null, 0, 20));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() =>
-            administration.UpdateAsync(actor, targetUser.Id, new UserChanges("Mallory", null, null, [Roles.Admin]), null));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => administration.SetLockedAsync(actor, targetUser.Id, true, null));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => administration.SetDisabledAsync(actor, targetUser.Id, true, null));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => administration.ResetTwoFactorAsync(actor, targetUser.Id, null));
+            administration.UpdateAsync(actor, connection, targetUser.Id, new UserChanges("Mallory", null, null, [Roles.Admin])));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => administration.SetLockedAsync(actor, connection, targetUser.Id, true));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => administration.SetDisabledAsync(actor, connection, targetUser.Id, true));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => administration.ResetTwoFactorAsync(actor, connection, targetUser.Id));
 
         var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
         Assert.False(await users.IsInRoleAsync((await users.FindByIdAsync(targetUser.Id))!, Roles.Admin));
@@ -39,12 +43,13 @@ public sealed class UserAdministrationTests(PortalFixture fixture) : IClassFixtu
     [Fact]
     public async Task Update_RoleChangeByAnAdmin_IsAppliedAuditedAndRenewsTheSecurityStamp()
     {
-        var (admin, _) = await UserAsync($"admin-{Guid.NewGuid():N}@example.com", true, Roles.Admin);
+        var (admin, adminUser) = await UserAsync($"admin-{Guid.NewGuid():N}@example.com", true, Roles.Admin);
         var (_, target) = await UserAsync($"promoted-{Guid.NewGuid():N}@example.com", false);
+        var connection = await OwnCertificateAsync(adminUser, "192.0.2.7");
         await using var scope = fixture.Portal.Services.CreateAsyncScope();
         var administration = scope.ServiceProvider.GetRequiredService<UserAdministration>();
 
-        var refusal = await administration.UpdateAsync(admin, target.Id, new UserChanges("Promoted", "P-100", "promoted@corp.example", [Roles.Approver]), "192.0.2.7");
+        var refusal = await administration.UpdateAsync(admin, connection, target.Id, new UserChanges("Promoted", "P-100", "promoted@corp.example", [Roles.Approver]));
 
         Assert.Null(refusal);
         var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
@@ -66,11 +71,15 @@ public sealed class UserAdministrationTests(PortalFixture fixture) : IClassFixtu
         var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
         var admin = (await users.GetUsersInRoleAsync(Roles.Admin)).Single();
         await users.SetTwoFactorEnabledAsync(admin, true);
+        admin.EmployeeId = "ADMIN-1";
+        await users.UpdateAsync(admin);
         var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<EnrollmentUser>>().CreateAsync(admin);
         var administration = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(admin, NewKey(), null, default);
+        var connection = new ConnectionCertificate(issued.Certificate, "127.0.0.1");
 
-        var demote = await administration.UpdateAsync(principal, admin.Id, new UserChanges("Administrator", null, null, []), null);
-        var disable = await administration.SetDisabledAsync(principal, admin.Id, true, null);
+        var demote = await administration.UpdateAsync(principal, connection, admin.Id, new UserChanges("Administrator", "ADMIN-1", null, []));
+        var disable = await administration.SetDisabledAsync(principal, connection, admin.Id, true);
 
         Assert.Equal(UserAdministration.LastAdmin, demote);
         Assert.Equal(UserAdministration.LastAdmin, disable);
@@ -80,15 +89,65 @@ public sealed class UserAdministrationTests(PortalFixture fixture) : IClassFixtu
     [Fact]
     public async Task Update_EmployeeIdOfAnotherAccount_IsRefusedClearly()
     {
-        var (admin, _) = await UserAsync($"admin-{Guid.NewGuid():N}@example.com", true, Roles.Admin);
+        var (admin, adminUser) = await UserAsync($"admin-{Guid.NewGuid():N}@example.com", true, Roles.Admin);
         var (_, first) = await UserAsync($"first-{Guid.NewGuid():N}@example.com", false);
         var (_, second) = await UserAsync($"second-{Guid.NewGuid():N}@example.com", false);
+        var connection = await OwnCertificateAsync(adminUser);
         await using var scope = fixture.Portal.Services.CreateAsyncScope();
         var administration = scope.ServiceProvider.GetRequiredService<UserAdministration>();
 
-        var refusal = await administration.UpdateAsync(admin, second.Id, new UserChanges("Second", first.EmployeeId, null, []), null);
+        var refusal = await administration.UpdateAsync(admin, connection, second.Id, new UserChanges("Second", first.EmployeeId, null, []));
 
         Assert.Equal("users.employee-id-taken", refusal?.Code);
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("another user's")]
+    [InlineData("revoked")]
+    public async Task EveryAction_ByAnAdminWithoutAnOwnValidCertificate_IsRefusedWithTheGatesReason(string certificate)
+    {
+        var (admin, adminUser) = await UserAsync($"admin-{Guid.NewGuid():N}@example.com", true, Roles.Admin);
+        var (_, target) = await UserAsync($"target-{Guid.NewGuid():N}@example.com", false);
+        var connection = certificate switch
+        {
+            "none" => new ConnectionCertificate(null, "127.0.0.1"),
+            "another user's" => await OwnCertificateAsync(target),
+            _ => await OwnCertificateAsync(adminUser),
+        };
+        if (certificate == "revoked")
+        {
+            await fixture.Portal.Services.GetRequiredService<RevocationService>().RevokeAsync(
+                Ca.Serials.SerialNumber.Canonicalize(connection.Certificate!.SerialNumber), Ca.Revocation.RevocationReason.KeyCompromise, "test", null, default);
+        }
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        var administration = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+
+        var refused = await Assert.ThrowsAsync<CertificateRequiredException>(() =>
+            administration.UpdateAsync(admin, connection, target.Id, new UserChanges("Changed", target.EmployeeId, null, [Roles.Admin])));
+
+        var expected = certificate switch { "none" => GateFailure.NoCertificate, "another user's" => GateFailure.AnotherUser, _ => GateFailure.Revoked };
+        Assert.Equal(expected, refused.Result.Verdict.Failure);
+        Assert.NotNull(refused.Result.ReferenceCode);
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+        Assert.False(await users.IsInRoleAsync((await users.FindByIdAsync(target.Id))!, Roles.Admin));
+        var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
+        Assert.True(await db.AuditEvents.AnyAsync(e => e.EventType == "gate.refused" && e.Target == refused.Result.ReferenceCode));
+    }
+
+    private async Task<ConnectionCertificate> OwnCertificateAsync(EnrollmentUser user, string address = "127.0.0.1")
+    {
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        var stored = (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().FindByIdAsync(user.Id))!;
+        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(stored, NewKey(), null, default);
+        Assert.Null(issued.Refusal);
+        return new ConnectionCertificate(issued.Certificate, address);
+    }
+
+    private static System.Security.Cryptography.X509Certificates.PublicKey NewKey()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return new System.Security.Cryptography.X509Certificates.PublicKey(key);
     }
 
     private async Task<(ClaimsPrincipal Principal, EnrollmentUser User)> UserAsync(string email, bool twoFactor, params string[] roles)

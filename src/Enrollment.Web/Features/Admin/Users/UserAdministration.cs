@@ -3,6 +3,7 @@ using Enrollment.Ca;
 using Enrollment.Ca.Issuance;
 using Enrollment.Data;
 using Enrollment.Data.Entities;
+using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -31,32 +32,34 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
     public static readonly Refusal LastAdmin = new("users.last-admin", "This is the last active administrator; make another administrator first.");
     public static readonly Refusal NotFound = new("users.not-found", "The user no longer exists.");
 
-    public Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, string? search, int skip, int take) =>
-        InScopeAsync(work => work.ListAsync(actor, search, skip, take));
+    public Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, ConnectionCertificate connection, string? search, int skip, int take) =>
+        InScopeAsync(connection, work => work.ListAsync(actor, search, skip, take));
 
-    public Task<Refusal?> UpdateAsync(ClaimsPrincipal actor, string userId, UserChanges changes, string? address) =>
-        InScopeAsync(work => work.UpdateAsync(actor, userId, changes, address));
+    public Task<Refusal?> UpdateAsync(ClaimsPrincipal actor, ConnectionCertificate connection, string userId, UserChanges changes) =>
+        InScopeAsync(connection, work => work.UpdateAsync(actor, userId, changes, connection.Address));
 
-    public Task<Refusal?> SetLockedAsync(ClaimsPrincipal actor, string userId, bool locked, string? address) =>
-        InScopeAsync(work => work.SetLockedAsync(actor, userId, locked, address));
+    public Task<Refusal?> SetLockedAsync(ClaimsPrincipal actor, ConnectionCertificate connection, string userId, bool locked) =>
+        InScopeAsync(connection, work => work.SetLockedAsync(actor, userId, locked, connection.Address));
 
-    public Task<Refusal?> SetDisabledAsync(ClaimsPrincipal actor, string userId, bool disabled, string? address) =>
-        InScopeAsync(work => work.SetDisabledAsync(actor, userId, disabled, address));
+    public Task<Refusal?> SetDisabledAsync(ClaimsPrincipal actor, ConnectionCertificate connection, string userId, bool disabled) =>
+        InScopeAsync(connection, work => work.SetDisabledAsync(actor, userId, disabled, connection.Address));
 
     /// <summary>The user sets up a new authenticator at the next sign-in; recovery codes are void.</summary>
-    public Task<Refusal?> ResetTwoFactorAsync(ClaimsPrincipal actor, string userId, string? address) =>
-        InScopeAsync(work => work.ResetTwoFactorAsync(actor, userId, address));
+    public Task<Refusal?> ResetTwoFactorAsync(ClaimsPrincipal actor, ConnectionCertificate connection, string userId) =>
+        InScopeAsync(connection, work => work.ResetTwoFactorAsync(actor, userId, connection.Address));
 
-    private async Task<T> InScopeAsync<T>(Func<Work, Task<T>> action)
+    private async Task<T> InScopeAsync<T>(ConnectionCertificate connection, Func<Work, Task<T>> action)
     {
         await using var scope = scopes.CreateAsyncScope();
         var work = new Work(scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>(),
-            scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>(), audit, time);
+            scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>(), audit, time,
+            scope.ServiceProvider.GetRequiredService<ClientCertificateGate>(), connection);
         return await action(work);
     }
 
     /// <summary>One administration call, with the UserManager and DbContext of its own scope.</summary>
-    private sealed class Work(UserManager<EnrollmentUser> users, EnrollmentDbContext db, AuditTrail audit, TimeProvider time)
+    private sealed class Work(
+        UserManager<EnrollmentUser> users, EnrollmentDbContext db, AuditTrail audit, TimeProvider time, ClientCertificateGate gate, ConnectionCertificate connection)
     {
         public async Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, string? search, int skip, int take)
         {
@@ -165,7 +168,10 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
             return null;
         }
 
-        /// <summary>Throws for anyone but an enabled admin with two-factor, checked against the database now.</summary>
+        /// <summary>
+        /// Throws for anyone but an enabled admin with two-factor, checked against the database now,
+        /// whose connection presents a verified certificate of their own (DESIGN.md, "Client-certificate gate").
+        /// </summary>
         private async Task<EnrollmentUser> DemandAdminAsync(ClaimsPrincipal actor)
         {
             var user = await users.GetUserAsync(actor);
@@ -173,7 +179,8 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
             {
                 throw new UnauthorizedAccessException(Forbidden.Message);
             }
-            return user;
+            var result = await gate.EvaluateAsync(connection, actor);
+            return result.IsAccepted ? user : throw new CertificateRequiredException(result);
         }
 
         private async Task<bool> IsLastAdminAsync(EnrollmentUser user)
