@@ -75,6 +75,10 @@ public static class WebSetup
 
     public static WebApplication UseEnrollmentPipeline(this WebApplication app)
     {
+        // First of all: certificate headers from anyone but a configured proxy are gone before anything
+        // reads them, and the proxy's X-Forwarded-Proto is known before the HTTPS redirect decides.
+        app.UseMiddleware<ForwardedCertificateMiddleware>();
+        app.UseForwardedHeadersFromKnownProxies();
         // The PKI endpoints answer over plain HTTP (CDP and AIA are http://); everything else moves to HTTPS.
         // Before the exception handler, so a re-executed error page is not redirected.
         app.UseWhen(context => !context.Request.Path.StartsWithSegments("/pki"), branch => branch.UseHttpsRedirection());

@@ -30,10 +30,13 @@ public sealed class ClientCertificateGate(
     public Task<GateResult> EvaluateAsync(HttpContext context, ClaimsPrincipal principal) =>
         EvaluateAsync(ConnectionCertificate.Of(context), principal, context.RequestAborted);
 
+
     public async Task<GateResult> EvaluateAsync(ConnectionCertificate connection, ClaimsPrincipal principal, CancellationToken cancellationToken = default)
     {
-        var certificate = options.Value.Mode == ClientCertificateMode.Direct ? connection.Certificate : null;
-        var verdict = ClientCertificateVerifier.Verify(certificate, authority, time.GetUtcNow());
+        var certificate = options.Value.Mode == ClientCertificateMode.Off ? null : connection.Certificate;
+        var verdict = connection.Malformed
+            ? new CertificateVerdict(GateFailure.UntrustedChain, "malformed forwarded certificate")
+            : ClientCertificateVerifier.Verify(certificate, authority, time.GetUtcNow());
         var address = connection.Address;
         if (verdict.IsAccepted)
         {

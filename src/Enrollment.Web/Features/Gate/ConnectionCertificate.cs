@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.Components.Server.Circuits;
 namespace Enrollment.Web.Features.Gate;
 
 /// <summary>The client certificate and address of the connection an action arrives on.</summary>
-public sealed record ConnectionCertificate(X509Certificate2? Certificate, string? Address)
+public sealed record ConnectionCertificate(X509Certificate2? Certificate, string? Address, bool Malformed = false)
 {
+    /// <summary>The certificate of the TLS connection, or the one a known proxy forwarded for it.</summary>
     public static ConnectionCertificate Of(HttpContext context) =>
-        new(context.Connection.ClientCertificate, context.Connection.RemoteIpAddress?.ToString());
+        new(context.Features.Get<Microsoft.AspNetCore.Http.Features.ITlsConnectionFeature>()?.ClientCertificate,
+            context.Connection.RemoteIpAddress?.ToString(), context.Features.Get<MalformedForwardedCertificate>() is not null);
 }
 
 /// <summary>

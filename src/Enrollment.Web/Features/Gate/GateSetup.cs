@@ -12,7 +12,10 @@ public static class GateSetup
 {
     public static IServiceCollection AddClientCertificateGate(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GateOptions>().Bind(configuration.GetSection(GateOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<GateOptions>().Bind(configuration.GetSection(GateOptions.SectionName))
+            .Validate(o => o.KnownProxies.All(p => System.Net.IPAddress.TryParse(p, out _)), "Enrollment:ClientCertificates:KnownProxies must hold IP addresses.")
+            .Validate(o => o.Mode != ClientCertificateMode.Proxy || o.KnownProxies.Count > 0, "Proxy mode needs Enrollment:ClientCertificates:KnownProxies.")
+            .ValidateOnStart();
         services.TryAddSingleton<CertificateOwnership>();
         services.TryAddScoped<ClientCertificateGate>();
         services.TryAddScoped<CircuitConnection>();

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace Enrollment.Web.Tests.Infrastructure;
+
+/// <summary>
+/// A signed-in HTTP client for page-level tests: fetches the antiforgery token from the sign-in
+/// form and posts it, like a browser. It can connect from another loopback address (127.0.0.2) to
+/// play a reverse proxy.
+/// </summary>
+public sealed partial class PortalSession : IDisposable
+{
+    private readonly HttpClient client;
+
+    private PortalSession(HttpClient client) => this.client = client;
+
+    public static async Task<PortalSession> SignInAsync(RunningPortal portal, string email, string password, IPAddress? from = null)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            CookieContainer = new CookieContainer(),
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                socket.Bind(new IPEndPoint(from ?? IPAddress.Loopback, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        var client = new HttpClient(handler) { BaseAddress = portal.Https };
+        var form = await client.GetStringAsync("account/login");
+        var token = AntiforgeryToken().Match(form).Groups[1].Value;
+        using var post = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login", ["__RequestVerificationToken"] = token, ["Input.Email"] = email, ["Input.Password"] = password,
+        });
+        using var response = await client.PostAsync("account/login", post);
+        if (response.StatusCode != HttpStatusCode.Redirect && response.StatusCode != HttpStatusCode.Found)
+        {
+            throw new InvalidOperationException($"Sign-in for {email} failed: {(int)response.StatusCode}");
+        }
+        return new PortalSession(client);
+    }
+
+    /// <summary>The gate's verdict shown on the certificate check page, with the given request headers.</summary>
+    public async Task<string> CertificateVerdictAsync(IDictionary<string, string>? headers = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "account/certificate");
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        using var response = await client.SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+        return Verdict().Match(html) is { Success: true } match ? match.Groups[1].Value : $"no verdict ({(int)response.StatusCode})";
+    }
+
+    public void Dispose() => client.Dispose();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+
+    [GeneratedRegex("data-verdict=\"([A-Za-z]+)\"")]
+    private static partial Regex Verdict();
+}
