@@ -14,7 +14,7 @@ namespace Enrollment.E2E.Tests.Infrastructure;
 /// A running portal and Debian's Chromium driven by Playwright, shared by one test class.
 /// Each test makes its own users and its own browser context.
 /// </summary>
-public sealed class BrowserPortalFixture : IAsyncLifetime
+public class BrowserPortalFixture : IAsyncLifetime
 {
     public const string Password = "correct horse battery staple";
 
@@ -27,10 +27,16 @@ public sealed class BrowserPortalFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = default!;
 
-    public async Task InitializeAsync()
+    /// <summary>Where the browser goes: the portal itself, or a front server (nginx) before it.</summary>
+    public virtual Uri FrontUrl => Portal.Https;
+
+    /// <summary>Extra portal settings of a derived fixture.</summary>
+    protected virtual string[] PortalSettings => [];
+
+    public virtual async Task InitializeAsync()
     {
-        Portal = await RunningPortal.StartAsync("--Enrollment:RateLimits:SignInPerMinute=10000",
-            $"--Enrollment:Accounts:RevalidationSeconds={RevalidationSeconds}");
+        Portal = await RunningPortal.StartAsync(["--Enrollment:RateLimits:SignInPerMinute=10000",
+            $"--Enrollment:Accounts:RevalidationSeconds={RevalidationSeconds}", .. PortalSettings]);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -48,7 +54,7 @@ public sealed class BrowserPortalFixture : IAsyncLifetime
         {
             IgnoreHTTPSErrors = true,
             BypassCSP = bypassCsp,
-            BaseURL = Portal.Https.AbsoluteUri,
+            BaseURL = FrontUrl.AbsoluteUri,
             Locale = language,
             ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = language },
         });
@@ -104,14 +110,14 @@ public sealed class BrowserPortalFixture : IAsyncLifetime
         {
             IgnoreHTTPSErrors = true,
             BypassCSP = bypassCsp,
-            BaseURL = Portal.Https.AbsoluteUri,
+            BaseURL = FrontUrl.AbsoluteUri,
             Locale = language,
             ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = language },
             ClientCertificates =
             [
                 new ClientCertificate
                 {
-                    Origin = Portal.Https.GetLeftPart(UriPartial.Authority),
+                    Origin = FrontUrl.GetLeftPart(UriPartial.Authority),
                     Cert = Encoding.ASCII.GetBytes(issued.Certificate.ExportCertificatePem()),
                     Key = Encoding.ASCII.GetBytes(issued.Key.ExportPkcs8PrivateKeyPem()),
                 },
@@ -167,7 +173,7 @@ public sealed class BrowserPortalFixture : IAsyncLifetime
         await page.WaitForLoadStateAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Browser.DisposeAsync();
         playwright?.Dispose();

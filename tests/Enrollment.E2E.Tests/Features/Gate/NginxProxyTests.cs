@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Enrollment.Ca.Authority;
+using Enrollment.Ca.Revocation;
+using Enrollment.E2E.Tests.Infrastructure;
+using Enrollment.Web.Features.Certificates;
+using Microsoft.Playwright;
+
+namespace Enrollment.E2E.Tests.Features.Gate;
+
+/// <summary>Chromium, then the shipped nginx configuration, then the portal in proxy mode.</summary>
+public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<NginxFrontFixture>
+{
+    [Fact]
+    public async Task OwnValidCertificate_ThroughNginx_IsAccepted()
+    {
+        var user = await fixture.AddUserAsync("nginx-own@example.com");
+        var page = await fixture.NewPageWithCertificateAsync(await fixture.IssueAsync(user));
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!);
+        await page.GotoAsync("account/certificate");
+
+        await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "None");
+    }
+
+    [Fact]
+    public async Task ClientSentCertificateHeader_ThroughNginx_IsOverwrittenAndIgnored()
+    {
+        var user = await fixture.AddUserAsync("nginx-spoof@example.com");
+        var (certificate, _) = await fixture.IssueAsync(user);
+        var page = await fixture.NewPageAsync();
+        await page.Context.SetExtraHTTPHeadersAsync(new Dictionary<string, string>
+        {
+            ["X-CLIENTCERT"] = Uri.EscapeDataString(certificate.ExportCertificatePem() + "\n"),
+            ["X-CLIENTCERT-VERIFY"] = "SUCCESS",
+        });
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!);
+        await page.GotoAsync("account/certificate");
+
+        await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "NoCertificate");
+    }
+
+    [Fact]
+    public async Task RogueCaCertificateWithOurIssuersName_IsRefusedByNginxWithTheRecoveryPage()
+    {
+        var authority = fixture.Portal.Services.GetRequiredService<CertificateAuthority>();
+        var rogueKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=Victim Example", leafKey, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        var rogue = request.Create(authority.Issuing.SubjectName, X509SignatureGenerator.CreateForECDsa(rogueKey),
+            DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1), Ca.Serials.SerialNumber.Create());
+        var page = await fixture.NewPageWithCertificateAsync((rogue, leafKey));
+
+        await page.GotoAsync("");
+
+        await Assertions.Expect(page.Locator("[data-proxy-status]")).ToHaveAttributeAsync("data-proxy-status", "495");
+    }
+
+    [Fact]
+    public async Task RevokedCertificate_IsRefusedByNginxThroughThePortalsOcsp()
+    {
+        var user = await fixture.AddUserAsync("nginx-revoked@example.com");
+        var issued = await fixture.IssueAsync(user);
+        await fixture.Portal.Services.GetRequiredService<RevocationService>().RevokeAsync(
+            Ca.Serials.SerialNumber.Canonicalize(issued.Certificate.SerialNumber), RevocationReason.KeyCompromise, "test", null, default);
+        var page = await fixture.NewPageWithCertificateAsync(issued);
+
+        await page.GotoAsync("");
+
+        await Assertions.Expect(page.Locator("[data-proxy-status]")).ToHaveAttributeAsync("data-proxy-status", "495");
+    }
+}
