@@ -40,6 +40,38 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
         await SaveAsync(admin, $"user-admin.{tag}.png");
     }
 
+    [Theory]
+    [InlineData("en-US", "Certificate check")]
+    [InlineData("ja-JP", "証明書の確認")]
+    public async Task RecoveryPages_RenderInTheirLanguage(string language, string heading)
+    {
+        var tag = language[..2];
+        const string windowsChrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
+        var none = await fixture.AddUserAsync($"recovery-none-{tag}@example.com");
+        var owner = await fixture.AddUserAsync($"recovery-owner-{tag}@example.com");
+        var revoked = await fixture.AddUserAsync($"recovery-revoked-{tag}@example.com");
+        var revokedCertificate = await fixture.IssueAsync(revoked);
+        await fixture.Portal.Services.GetRequiredService<Web.Features.Certificates.RevocationService>().RevokeAsync(
+            Ca.Serials.SerialNumber.Canonicalize(revokedCertificate.Certificate.SerialNumber), Ca.Revocation.RevocationReason.KeyCompromise, "test", null, default);
+        var cases = new (string Name, Data.Entities.EnrollmentUser User, (System.Security.Cryptography.X509Certificates.X509Certificate2, System.Security.Cryptography.ECDsa)? Certificate)[]
+        {
+            ("no-certificate", none, null),
+            ("another-user", none, await fixture.IssueAsync(owner)),
+            ("revoked", revoked, revokedCertificate),
+        };
+        foreach (var (name, user, certificate) in cases)
+        {
+            var page = certificate is { } issued
+                ? await fixture.NewPageWithCertificateAsync(issued, language, userAgent: windowsChrome)
+                : await fixture.NewPageAsync(language);
+            await page.SetViewportSizeAsync(1200, 760);
+            await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!, language: language);
+            await page.GotoAsync("account/certificate");
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(heading);
+            await SaveAsync(page, $"recovery-{name}.{tag}.png");
+        }
+    }
+
     private static async Task SaveAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Output);

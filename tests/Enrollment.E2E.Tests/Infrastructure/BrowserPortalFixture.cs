@@ -104,11 +104,13 @@ public class BrowserPortalFixture : IAsyncLifetime
     }
 
     /// <summary>A browser context whose Chromium presents this certificate to the portal (Playwright ClientCertificates).</summary>
-    public async Task<IPage> NewPageWithCertificateAsync((X509Certificate2 Certificate, ECDsa Key) issued, string language = "en-US", bool bypassCsp = false)
+    public async Task<IPage> NewPageWithCertificateAsync(
+        (X509Certificate2 Certificate, ECDsa Key) issued, string language = "en-US", bool bypassCsp = false, string? userAgent = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             IgnoreHTTPSErrors = true,
+            UserAgent = userAgent,
             BypassCSP = bypassCsp,
             BaseURL = FrontUrl.AbsoluteUri,
             Locale = language,

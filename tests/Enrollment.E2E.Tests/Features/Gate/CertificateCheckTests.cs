@@ -41,6 +41,41 @@ public sealed class CertificateCheckTests(BrowserPortalFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task AnotherUsersCertificate_InFirefoxOnLinux_ShowsFirefoxStepsFirstAndTheOthersOnRequest()
+    {
+        var owner = await fixture.AddUserAsync("guide-owner@example.com");
+        var other = await fixture.AddUserAsync("guide-other@example.com");
+        var page = await fixture.NewPageWithCertificateAsync(await IssueAsync(owner),
+            userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0");
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, other.Email!);
+        await page.GotoAsync("account/certificate");
+
+        await Assertions.Expect(page.Locator(".guide")).ToHaveAttributeAsync("data-browser", "Firefox");
+        await Assertions.Expect(page.GetByTestId("choose-steps")).ToContainTextAsync("Ask you every time");
+        await Assertions.Expect(page.GetByTestId("remove-steps")).ToHaveCountAsync(0);
+        await page.GetByText("Steps for other browsers").ClickAsync();
+        await Assertions.Expect(page.GetByText("Close every Edge window")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task RevokedCertificate_InJapanese_ExplainsRemovalFromTheStoreAndANewRequest()
+    {
+        var erin = await fixture.AddUserAsync("guide-revoked@example.com");
+        var issued = await IssueAsync(erin);
+        await fixture.Portal.Services.GetRequiredService<RevocationService>()
+            .RevokeAsync(Ca.Serials.SerialNumber.Canonicalize(issued.Certificate.SerialNumber), RevocationReason.KeyCompromise, "test", null, default);
+        var page = await fixture.NewPageWithCertificateAsync(issued, "ja-JP",
+            userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36");
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, erin.Email!, language: "ja-JP");
+        await page.GotoAsync("account/certificate");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("証明書は失効しています");
+        await Assertions.Expect(page.GetByTestId("remove-steps")).ToContainTextAsync("certmgr.msc");
+    }
+
+    [Fact]
     public async Task RevokedCertificate_IsRefusedSayingWhenAndWhy()
     {
         var carol = await fixture.AddUserAsync("gate-carol@example.com");

@@ -1,0 +1,25 @@
+namespace Enrollment.Web.Features.Recovery;
+
+/// <summary>The visitor's browser and operating system, as far as the User-Agent tells.</summary>
+public sealed record ClientPlatform(string Browser, string System)
+{
+    public static readonly string[] Browsers = ["Chrome", "Edge", "Firefox", "Safari"];
+
+    /// <summary>Edge and Chrome both say "Chrome"; Chrome and Safari both say "Safari": order matters.</summary>
+    public static ClientPlatform From(string? userAgent)
+    {
+        var ua = userAgent ?? string.Empty;
+        var browser = ua.Contains("Edg/", StringComparison.Ordinal) ? "Edge"
+            : ua.Contains("Firefox/", StringComparison.Ordinal) ? "Firefox"
+            : ua.Contains("Chrome/", StringComparison.Ordinal) || ua.Contains("Chromium/", StringComparison.Ordinal) ? "Chrome"
+            : ua.Contains("Safari/", StringComparison.Ordinal) ? "Safari"
+            : "Chrome";
+        var system = ua.Contains("Windows", StringComparison.Ordinal) ? "Windows"
+            : ua.Contains("Mac OS X", StringComparison.Ordinal) || ua.Contains("Macintosh", StringComparison.Ordinal) ? "macOS"
+            : "Linux";
+        return new ClientPlatform(browser, system);
+    }
+
+    /// <summary>The resource key of the certificate-store steps: Firefox keeps its own store everywhere.</summary>
+    public string StoreKey => Browser == "Firefox" ? "Firefox" : System;
+}
