@@ -103,6 +103,35 @@ public class BrowserPortalFixture : IAsyncLifetime
         return (result.Certificate!, key);
     }
 
+    /// <summary>A certificate our CA signed for the user with a validity that has already ended.</summary>
+    public async Task<(X509Certificate2 Certificate, ECDsa Key)> ExpiredCertificateAsync(EnrollmentUser user)
+    {
+        var authority = Portal.Services.GetRequiredService<Ca.Authority.CertificateAuthority>();
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await using var scope = Portal.Services.CreateAsyncScope();
+        var subject = scope.ServiceProvider.GetRequiredService<CertificateIssuer>().SubjectOf(user);
+        var start = new DateTimeOffset(authority.Issuing.NotBefore.ToUniversalTime());
+        var certificate = new Ca.Issuance.ClientCertificateBuilder(authority, Portal.Services.GetRequiredService<Ca.Authority.PublicationUrls>())
+            .Sign(new Ca.Issuance.IssuanceTemplate(Ca.Serials.SerialNumber.Create(), subject, new PublicKey(key), start, start.AddSeconds(30), "privileged-access"));
+        return (certificate, key);
+    }
+
+    /// <summary>A client certificate from an unrelated CA made by `openssl req -x509`.</summary>
+    public static (X509Certificate2 Certificate, ECDsa Key) OpenSslCaCertificate(Testing.TemporaryDirectory directory)
+    {
+        var d = directory.Path;
+        Testing.OpenSsl.Ok(d, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "other-ca.key",
+            "-subj", "/O=Other/CN=Other CA", "-days", "30", "-out", "other-ca.pem", "-addext", "basicConstraints=critical,CA:TRUE");
+        Testing.OpenSsl.Ok(d, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "other.key",
+            "-subj", "/CN=Alice Example", "-out", "other.csr");
+        directory.Write("client.ext", "extendedKeyUsage=clientAuth\n");
+        Testing.OpenSsl.Ok(d, "x509", "-req", "-in", "other.csr", "-CA", "other-ca.pem", "-CAkey", "other-ca.key", "-CAcreateserial",
+            "-days", "30", "-extfile", "client.ext", "-out", "other.pem");
+        var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(directory.File("other.key")));
+        return (X509Certificate2.CreateFromPem(File.ReadAllText(directory.File("other.pem"))), key);
+    }
+
     /// <summary>A browser context whose Chromium presents this certificate to the portal (Playwright ClientCertificates).</summary>
     public async Task<IPage> NewPageWithCertificateAsync(
         (X509Certificate2 Certificate, ECDsa Key) issued, string language = "en-US", bool bypassCsp = false, string? userAgent = null)

@@ -92,6 +92,48 @@ public sealed class CertificateCheckTests(BrowserPortalFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task ExpiredCertificate_IsRefusedWithTheDateAndTheClockHint()
+    {
+        var fay = await fixture.AddUserAsync("gate-expired@example.com");
+        var page = await fixture.NewPageWithCertificateAsync(await fixture.ExpiredCertificateAsync(fay));
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, fay.Email!);
+        await page.GotoAsync("account/certificate");
+
+        await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "Expired");
+        await Assertions.Expect(page.GetByText("check your computer's clock")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task CertificateFromACaMadeWithOpenSsl_IsRefusedNamingTheExpectedIssuer()
+    {
+        using var directory = new Testing.TemporaryDirectory();
+        var gus = await fixture.AddUserAsync("gate-openssl@example.com");
+        var page = await fixture.NewPageWithCertificateAsync(BrowserPortalFixture.OpenSslCaCertificate(directory));
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, gus.Email!);
+        await page.GotoAsync("account/certificate");
+
+        await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "OtherCa");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Enrollment Issuing CA 1");
+    }
+
+    [Fact]
+    public async Task OrdinaryPages_WorkWithoutACertificate()
+    {
+        var hal = await fixture.AddUserAsync("gate-ordinary@example.com");
+        var page = await fixture.NewPageAsync();
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, hal.Email!);
+        foreach (var path in new[] { "", "account/manage", "account/manage/password", "account/manage/two-factor" })
+        {
+            var response = await page.GotoAsync(path);
+            Assert.Equal(200, response!.Status);
+            Assert.DoesNotContain("/account/certificate", page.Url, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task NoCertificate_IsExplained()
     {
         var dave = await fixture.AddUserAsync("gate-dave@example.com");

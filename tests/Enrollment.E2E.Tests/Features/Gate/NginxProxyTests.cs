@@ -24,6 +24,53 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     }
 
     [Fact]
+    public async Task NoCertificate_ThroughNginx_IsExplainedByThePortal()
+    {
+        var user = await fixture.AddUserAsync("nginx-none@example.com");
+        var page = await fixture.NewPageAsync();
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!);
+        await page.GotoAsync("account/certificate");
+
+        await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "NoCertificate");
+    }
+
+    [Fact]
+    public async Task AnotherUsersCertificate_ThroughNginx_IsRefusedByThePortal()
+    {
+        var owner = await fixture.AddUserAsync("nginx-owner@example.com");
+        var other = await fixture.AddUserAsync("nginx-other@example.com");
+        var page = await fixture.NewPageWithCertificateAsync(await fixture.IssueAsync(owner));
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, other.Email!);
+        await page.GotoAsync("account/certificate");
+
+        await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "AnotherUser");
+    }
+
+    [Fact]
+    public async Task ExpiredCertificate_IsRefusedByNginxWithTheRecoveryPage()
+    {
+        var user = await fixture.AddUserAsync("nginx-expired@example.com");
+        var page = await fixture.NewPageWithCertificateAsync(await fixture.ExpiredCertificateAsync(user));
+
+        await page.GotoAsync("");
+
+        await Assertions.Expect(page.Locator("[data-proxy-status]")).ToHaveAttributeAsync("data-proxy-status", "495");
+    }
+
+    [Fact]
+    public async Task CertificateFromACaMadeWithOpenSsl_IsRefusedByNginxWithTheRecoveryPage()
+    {
+        using var directory = new Testing.TemporaryDirectory();
+        var page = await fixture.NewPageWithCertificateAsync(BrowserPortalFixture.OpenSslCaCertificate(directory));
+
+        await page.GotoAsync("");
+
+        await Assertions.Expect(page.Locator("[data-proxy-status]")).ToHaveAttributeAsync("data-proxy-status", "495");
+    }
+
+    [Fact]
     public async Task ClientSentCertificateHeader_ThroughNginx_IsOverwrittenAndIgnored()
     {
         var user = await fixture.AddUserAsync("nginx-spoof@example.com");
