@@ -21,7 +21,8 @@ public sealed class CaStoreTests : IDisposable
         var keyFile = Path.Combine(store.Directory, "issuing.key");
         var text = File.ReadAllText(keyFile);
 
-        Assert.StartsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----", text, StringComparison.Ordinal);
+        var pem = PemEncoding.Find(text);
+        Assert.Equal("ENCRYPTED PRIVATE KEY", text[pem.Label]);
         Assert.Equal(0, OpenSsl.Run(directory.Path, "pkey", "-in", keyFile, "-passin", "pass:" + Passphrase, "-noout").ExitCode);
         Assert.NotEqual(0, OpenSsl.Run(directory.Path, "pkey", "-in", keyFile, "-passin", "pass:wrong", "-noout").ExitCode);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
