@@ -38,6 +38,11 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
         await BrowserPortalFixture.SelectUserRowAsync(admin, email);
         await Assertions.Expect(admin.Locator("h1")).ToHaveTextAsync(users);
         await SaveAsync(admin, $"user-admin.{tag}.png");
+
+        await admin.GotoAsync("admin/audit");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(admin);
+        await admin.Locator("[data-grid-state=ready]").WaitForAsync();
+        await SaveAsync(admin, $"audit-log.{tag}.png");
     }
 
     [Theory]

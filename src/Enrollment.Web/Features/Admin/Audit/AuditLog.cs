@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using Enrollment.Data;
+using Enrollment.Web.Features.Gate;
+using Microsoft.EntityFrameworkCore;
+
+namespace Enrollment.Web.Features.Admin.Audit;
+
+/// <summary>One audit event as the admin page lists it.</summary>
+public sealed record AuditRow(long Id, DateTime OccurredAt, string Actor, string? Address, string EventType, string? Target, string Details);
+
+/// <summary>What the admin filters by; empty parts match everything.</summary>
+public sealed record AuditFilter(string? Actor = null, string? EventType = null, string? Target = null, DateTime? From = null, DateTime? To = null);
+
+/// <summary>
+/// Reading the audit chain for administrators: filtered, newest first, server-paged, and the hash
+/// chain verified on demand. Each call authorizes again and runs in its own scope.
+/// </summary>
+public sealed class AuditLog(IServiceScopeFactory scopes)
+{
+    public async Task<(IReadOnlyList<AuditRow> Rows, int Total)> ListAsync(
+        ClaimsPrincipal actor, ConnectionCertificate connection, AuditFilter filter, int skip, int take)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<AdminAuthorization>().DemandAsync(actor, connection);
+        var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
+        var query = db.AuditEvents.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(filter.Actor))
+        {
+            query = query.Where(e => e.Actor.Contains(filter.Actor.Trim()));
+        }
+        if (!string.IsNullOrWhiteSpace(filter.EventType))
+        {
+            query = query.Where(e => e.EventType.StartsWith(filter.EventType.Trim()));
+        }
+        if (!string.IsNullOrWhiteSpace(filter.Target))
+        {
+            query = query.Where(e => e.Target != null && e.Target.Contains(filter.Target.Trim()));
+        }
+        if (filter.From is { } from)
+        {
+            query = query.Where(e => e.OccurredAt >= from);
+        }
+        if (filter.To is { } to)
+        {
+            query = query.Where(e => e.OccurredAt < to);
+        }
+        var total = await query.CountAsync();
+        var rows = await query.OrderByDescending(e => e.Id).Skip(skip).Take(Math.Clamp(take, 1, 100))
+            .Select(e => new AuditRow(e.Id, e.OccurredAt, e.Actor, e.Address, e.EventType, e.Target, e.Details))
+            .ToListAsync();
+        return (rows, total);
+    }
+
+    /// <summary>The id of the first altered or missing link, or null when the whole chain holds. The check itself is audited.</summary>
+    public async Task<long?> VerifyAsync(ClaimsPrincipal actor, ConnectionCertificate connection)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var admin = await scope.ServiceProvider.GetRequiredService<AdminAuthorization>().DemandAsync(actor, connection);
+        var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
+        var broken = await AuditTrail.FindFirstBrokenAsync(db);
+        await scope.ServiceProvider.GetRequiredService<AuditTrail>().AppendAsync(db,
+            new AuditEntry(admin.Email!, "audit.verified", broken?.ToString(), broken is null ? "chain intact" : $"chain broken at {broken}", connection.Address));
+        return broken;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using Enrollment.Data;
+using Enrollment.Data.Entities;
+using Enrollment.Web.Features.Admin.Audit;
+using Enrollment.Web.Features.Certificates;
+using Enrollment.Web.Features.Gate;
+using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Enrollment.Web.Tests.Features.Admin;
+
+public sealed class AuditLogTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+{
+    [Fact]
+    public async Task List_ByAnAdminWithAnOwnCertificate_FiltersByEventType()
+    {
+        var (admin, connection) = await AdminAsync();
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        var log = scope.ServiceProvider.GetRequiredService<AuditLog>();
+
+        var (rows, total) = await log.ListAsync(admin, connection, new AuditFilter(EventType: "certificate.issued"), 0, 25);
+
+        Assert.True(total >= 1);
+        Assert.All(rows, r => Assert.Equal("certificate.issued", r.EventType));
+        Assert.True(rows.Select(r => r.Id).SequenceEqual(rows.Select(r => r.Id).OrderDescending()), "newest first");
+    }
+
+    [Fact]
+    public async Task List_ByARequesterOrWithoutCertificate_IsRefused()
+    {
+        var requester = await fixture.AddUserAsync($"audit-requester-{Guid.NewGuid():N}@example.com", "AR-" + Guid.NewGuid().ToString("N")[..8]);
+        var (admin, _) = await AdminAsync();
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        var log = scope.ServiceProvider.GetRequiredService<AuditLog>();
+        var requesterPrincipal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<EnrollmentUser>>().CreateAsync(requester);
+
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => log.ListAsync(requesterPrincipal, new ConnectionCertificate(null, null), new AuditFilter(), 0, 25));
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => log.VerifyAsync(requesterPrincipal, new ConnectionCertificate(null, null)));
+        await Assert.ThrowsAsync<CertificateRequiredException>(() => log.ListAsync(admin, new ConnectionCertificate(null, null), new AuditFilter(), 0, 25));
+    }
+
+    [Fact]
+    public async Task Verify_AfterARowIsAlteredInTheDatabase_NamesTheRowAndRecordsTheCheck()
+    {
+        await using var portal = await RunningPortal.StartAsync();
+        var (admin, connection) = await AdminAsync(portal);
+        await using var scope = portal.Services.CreateAsyncScope();
+        var log = scope.ServiceProvider.GetRequiredService<AuditLog>();
+        var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
+        Assert.Null(await log.VerifyAsync(admin, connection));
+        var victim = await db.AuditEvents.OrderBy(e => e.Id).Skip(1).Select(e => e.Id).FirstAsync();
+
+        await db.Database.ExecuteSqlAsync($"UPDATE AuditEvents SET Actor = 'somebody else' WHERE Id = {victim}");
+
+        Assert.Equal(victim, await log.VerifyAsync(admin, connection));
+        Assert.True(await db.AuditEvents.AnyAsync(e => e.EventType == "audit.verified" && e.Details == $"chain broken at {victim}"));
+    }
+
+    private Task<(ClaimsPrincipal, ConnectionCertificate)> AdminAsync() => AdminAsync(fixture.Portal);
+
+    private static async Task<(ClaimsPrincipal, ConnectionCertificate)> AdminAsync(RunningPortal portal)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+        var email = $"audit-admin-{Guid.NewGuid():N}@example.com";
+        var admin = new EnrollmentUser { UserName = email, Email = email, DisplayName = "Audit admin", EmployeeId = "AA-" + Guid.NewGuid().ToString("N")[..8], CreatedAt = DateTime.UtcNow };
+        await users.CreateAsync(admin);
+        await users.AddToRolesAsync(admin, [Roles.Requester, Roles.Admin]);
+        await users.SetTwoFactorEnabledAsync(admin, true);
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(admin, new System.Security.Cryptography.X509Certificates.PublicKey(key), null, default);
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<EnrollmentUser>>().CreateAsync(admin);
+        return (principal, new ConnectionCertificate(issued.Certificate, "127.0.0.1"));
+    }
+}
