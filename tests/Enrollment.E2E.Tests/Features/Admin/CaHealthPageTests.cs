@@ -1,0 +1,33 @@
+using Enrollment.E2E.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Enrollment.E2E.Tests.Features.Admin;
+
+public sealed class CaHealthPageTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
+{
+    [Fact]
+    public async Task Admin_SeesTheChainTheCrlAndTheSelfCheckFindings()
+    {
+        var page = await fixture.NewAdminPageAsync("health-admin@example.com");
+
+        await page.GotoAsync("admin/ca");
+
+        await Assertions.Expect(page.Locator("tr[data-role]")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("tr[data-role=Root]")).ToContainTextAsync("Enrollment Root CA");
+        await Assertions.Expect(page.GetByTestId("crl-number")).Not.ToBeEmptyAsync();
+        // The tests publish http://127.0.0.1/ on port 80, where nothing listens: both mistakes are named.
+        await Assertions.Expect(page.Locator("[data-code='urls.loopback']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-code='urls.not-answering']")).ToHaveCountAsync(2);
+    }
+
+    [Fact]
+    public async Task Approver_OpeningCaHealth_IsDenied()
+    {
+        var page = await fixture.NewPageAsync();
+        await fixture.SignInWithTwoFactorAsync(page, "health-approver@example.com", "en-US", Web.Infrastructure.Roles.Approver);
+
+        await page.GotoAsync("admin/ca");
+
+        await page.WaitForURLAsync("**/account/access-denied**");
+    }
+}
