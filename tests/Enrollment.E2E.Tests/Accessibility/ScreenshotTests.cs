@@ -44,6 +44,11 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
         await admin.Locator("[data-grid-state=ready]").WaitForAsync();
         await SaveAsync(admin, $"audit-log.{tag}.png");
 
+        await admin.GotoAsync("admin/certificates");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(admin);
+        await admin.Locator("[data-grid-state=ready]").WaitForAsync();
+        await SaveAsync(admin, $"certificates.{tag}.png");
+
         await admin.GotoAsync("admin/ca");
         await Assertions.Expect(admin.Locator("tr[data-role]")).ToHaveCountAsync(3);
         await SaveAsync(admin, $"ca-health.{tag}.png");

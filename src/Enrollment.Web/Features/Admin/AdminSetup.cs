@@ -13,6 +13,7 @@ public static class AdminSetup
         services.TryAddScoped<UserAdministration>();
         services.TryAddScoped<Audit.AuditLog>();
         services.TryAddScoped<Health.CaHealth>();
+        services.TryAddScoped<Certificates.AdminCertificates>();
         // The self-check probes our published URLs: short, so a dead address cannot hold the page.
         services.AddHttpClient(nameof(Health.CaHealth), client => client.Timeout = TimeSpan.FromSeconds(3));
         return services;
