@@ -79,18 +79,5 @@ public sealed class AdminCertificatesTests(PortalFixture fixture) : IClassFixtur
     private AdminCertificates Service() => fixture.Portal.Services.GetRequiredService<IServiceScopeFactory>().CreateScope()
         .ServiceProvider.GetRequiredService<AdminCertificates>();
 
-    private async Task<(ClaimsPrincipal, ConnectionCertificate)> AdminAsync()
-    {
-        await using var scope = fixture.Portal.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
-        var email = $"certs-admin-{Guid.NewGuid():N}@example.com";
-        var admin = new EnrollmentUser { UserName = email, Email = email, DisplayName = "Certs admin", EmployeeId = "CA-" + Guid.NewGuid().ToString("N")[..8], CreatedAt = DateTime.UtcNow };
-        await users.CreateAsync(admin);
-        await users.AddToRolesAsync(admin, [Roles.Requester, Roles.Admin]);
-        await users.SetTwoFactorEnabledAsync(admin, true);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(admin, new PublicKey(key), null, default);
-        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<EnrollmentUser>>().CreateAsync(admin);
-        return (principal, new ConnectionCertificate(issued.Certificate, "127.0.0.1"));
-    }
+    private Task<(ClaimsPrincipal, ConnectionCertificate)> AdminAsync() => AdminSession.CreateAsync(fixture.Portal);
 }

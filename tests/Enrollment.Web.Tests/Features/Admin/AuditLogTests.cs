@@ -58,20 +58,7 @@ public sealed class AuditLogTests(PortalFixture fixture) : IClassFixture<PortalF
         Assert.True(await db.AuditEvents.AnyAsync(e => e.EventType == "audit.verified" && e.Details == $"chain broken at {victim}"));
     }
 
-    private Task<(ClaimsPrincipal, ConnectionCertificate)> AdminAsync() => AdminAsync(fixture.Portal);
+    private Task<(ClaimsPrincipal, ConnectionCertificate)> AdminAsync() => AdminSession.CreateAsync(fixture.Portal);
 
-    private static async Task<(ClaimsPrincipal, ConnectionCertificate)> AdminAsync(RunningPortal portal)
-    {
-        await using var scope = portal.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
-        var email = $"audit-admin-{Guid.NewGuid():N}@example.com";
-        var admin = new EnrollmentUser { UserName = email, Email = email, DisplayName = "Audit admin", EmployeeId = "AA-" + Guid.NewGuid().ToString("N")[..8], CreatedAt = DateTime.UtcNow };
-        await users.CreateAsync(admin);
-        await users.AddToRolesAsync(admin, [Roles.Requester, Roles.Admin]);
-        await users.SetTwoFactorEnabledAsync(admin, true);
-        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(admin, new System.Security.Cryptography.X509Certificates.PublicKey(key), null, default);
-        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<EnrollmentUser>>().CreateAsync(admin);
-        return (principal, new ConnectionCertificate(issued.Certificate, "127.0.0.1"));
-    }
+    private static Task<(ClaimsPrincipal, ConnectionCertificate)> AdminAsync(RunningPortal portal) => AdminSession.CreateAsync(portal);
 }

@@ -75,8 +75,7 @@ public sealed class UserAdministrationTests(PortalFixture fixture) : IClassFixtu
         await users.UpdateAsync(admin);
         var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<EnrollmentUser>>().CreateAsync(admin);
         var administration = scope.ServiceProvider.GetRequiredService<UserAdministration>();
-        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(admin, NewKey(), null, default);
-        var connection = new ConnectionCertificate(issued.Certificate, "127.0.0.1");
+        var connection = await AdminSession.ConnectionOfAsync(portal, admin);
 
         var demote = await administration.UpdateAsync(principal, connection, admin.Id, new UserChanges("Administrator", "ADMIN-1", null, []));
         var disable = await administration.SetDisabledAsync(principal, connection, admin.Id, true);
@@ -135,20 +134,8 @@ public sealed class UserAdministrationTests(PortalFixture fixture) : IClassFixtu
         Assert.True(await db.AuditEvents.AnyAsync(e => e.EventType == "gate.refused" && e.Target == refused.Result.ReferenceCode));
     }
 
-    private async Task<ConnectionCertificate> OwnCertificateAsync(EnrollmentUser user, string address = "127.0.0.1")
-    {
-        await using var scope = fixture.Portal.Services.CreateAsyncScope();
-        var stored = (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().FindByIdAsync(user.Id))!;
-        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(stored, NewKey(), null, default);
-        Assert.Null(issued.Refusal);
-        return new ConnectionCertificate(issued.Certificate, address);
-    }
-
-    private static System.Security.Cryptography.X509Certificates.PublicKey NewKey()
-    {
-        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        return new System.Security.Cryptography.X509Certificates.PublicKey(key);
-    }
+    private Task<ConnectionCertificate> OwnCertificateAsync(EnrollmentUser user, string address = "127.0.0.1") =>
+        AdminSession.ConnectionOfAsync(fixture.Portal, user, address);
 
     private async Task<(ClaimsPrincipal Principal, EnrollmentUser User)> UserAsync(string email, bool twoFactor, params string[] roles)
     {

@@ -30,7 +30,7 @@ public sealed record CertificateRow(
 /// case, with or without colons), filter by status, page on the server, and revoke. Every call
 /// authorizes again and runs in its own scope; revocation reaches the CRL and OCSP before it returns.
 /// </summary>
-public sealed class AdminCertificates(IServiceScopeFactory scopes)
+public sealed class AdminCertificates(IServiceScopeFactory scopes, TimeProvider time)
 {
     /// <summary>The reasons an administrator may choose (certificateHold is never offered).</summary>
     public static readonly RevocationReason[] Reasons =
@@ -45,7 +45,7 @@ public sealed class AdminCertificates(IServiceScopeFactory scopes)
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<AdminAuthorization>().DemandAsync(actor, connection);
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
-        var now = DateTime.UtcNow;
+        var now = time.GetUtcNow().UtcDateTime;
         var soon = now + Health.CaHealth.ExpiringSoon;
         var query = db.Certificates.AsNoTracking().Where(c => c.State == IssuanceState.Issued);
         if (!string.IsNullOrWhiteSpace(search))

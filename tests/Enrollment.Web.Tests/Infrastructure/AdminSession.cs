@@ -1,0 +1,39 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Enrollment.Data.Entities;
+using Enrollment.Web.Features.Certificates;
+using Enrollment.Web.Features.Gate;
+using Enrollment.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+
+namespace Enrollment.Web.Tests.Infrastructure;
+
+/// <summary>What the admin services see: a principal, and a connection presenting a certificate the portal issued.</summary>
+public static class AdminSession
+{
+    /// <summary>A new admin with two-factor and an own valid certificate.</summary>
+    public static async Task<(ClaimsPrincipal Principal, ConnectionCertificate Connection)> CreateAsync(RunningPortal portal, string address = "127.0.0.1")
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+        var email = $"admin-{Guid.NewGuid():N}@example.com";
+        var admin = new EnrollmentUser { UserName = email, Email = email, DisplayName = "Test admin", EmployeeId = "AD-" + Guid.NewGuid().ToString("N")[..8], CreatedAt = DateTime.UtcNow };
+        await users.CreateAsync(admin);
+        await users.AddToRolesAsync(admin, [Roles.Requester, Roles.Admin]);
+        await users.SetTwoFactorEnabledAsync(admin, true);
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<EnrollmentUser>>().CreateAsync(admin);
+        return (principal, await ConnectionOfAsync(portal, admin, address));
+    }
+
+    /// <summary>A connection presenting a certificate freshly issued to the user by the portal.</summary>
+    public static async Task<ConnectionCertificate> ConnectionOfAsync(RunningPortal portal, EnrollmentUser user, string address = "127.0.0.1")
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var stored = (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().FindByIdAsync(user.Id))!;
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(stored, new PublicKey(key), null, default);
+        Assert.Null(issued.Refusal);
+        return new ConnectionCertificate(issued.Certificate, address);
+    }
+}
