@@ -4,10 +4,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Enrollment.Data;
 
-/// <summary>The portal's database: Identity plus certificates, CA counters and the audit chain.</summary>
+/// <summary>The portal's database: Identity plus requests, certificates, CA counters and the audit chain.</summary>
 public sealed class EnrollmentDbContext(DbContextOptions<EnrollmentDbContext> options) : IdentityDbContext<EnrollmentUser>(options)
 {
     public DbSet<IssuedCertificate> Certificates => Set<IssuedCertificate>();
+
+    public DbSet<EnrollmentRequest> Requests => Set<EnrollmentRequest>();
 
     public DbSet<CaCounter> CaCounters => Set<CaCounter>();
 

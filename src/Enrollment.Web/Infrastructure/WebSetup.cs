@@ -8,6 +8,7 @@ using Enrollment.Web.Features.Account;
 using Enrollment.Web.Features.Admin;
 using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Features.Publication;
+using Enrollment.Web.Features.Requests;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 
@@ -70,6 +71,7 @@ public static class WebSetup
         services.AddHostedService<PublicationRefreshService>();
         services.AddAdministration();
         services.AddClientCertificateGate(builder.Configuration);
+        services.AddRequests(builder.Configuration);
         return builder;
     }
 

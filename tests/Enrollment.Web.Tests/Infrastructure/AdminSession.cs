@@ -12,15 +12,16 @@ namespace Enrollment.Web.Tests.Infrastructure;
 /// <summary>What the admin services see: a principal, and a connection presenting a certificate the portal issued.</summary>
 public static class AdminSession
 {
-    /// <summary>A new admin with two-factor and an own valid certificate.</summary>
-    public static async Task<(ClaimsPrincipal Principal, ConnectionCertificate Connection)> CreateAsync(RunningPortal portal, string address = "127.0.0.1")
+    /// <summary>A new admin (or user of another privileged role) with two-factor and an own valid certificate.</summary>
+    public static async Task<(ClaimsPrincipal Principal, ConnectionCertificate Connection)> CreateAsync(
+        RunningPortal portal, string address = "127.0.0.1", string role = Roles.Admin)
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
-        var email = $"admin-{Guid.NewGuid():N}@example.com";
-        var admin = new EnrollmentUser { UserName = email, Email = email, DisplayName = "Test admin", EmployeeId = "AD-" + Guid.NewGuid().ToString("N")[..8], CreatedAt = DateTime.UtcNow };
+        var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@example.com";
+        var admin = new EnrollmentUser { UserName = email, Email = email, DisplayName = "Test " + role.ToLowerInvariant(), EmployeeId = "AD-" + Guid.NewGuid().ToString("N")[..8], CreatedAt = DateTime.UtcNow };
         await users.CreateAsync(admin);
-        await users.AddToRolesAsync(admin, [Roles.Requester, Roles.Admin]);
+        await users.AddToRolesAsync(admin, [Roles.Requester, role]);
         await users.SetTwoFactorEnabledAsync(admin, true);
         var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<EnrollmentUser>>().CreateAsync(admin);
         return (principal, await ConnectionOfAsync(portal, admin, address));

@@ -63,7 +63,8 @@ public static class AccountSetup
         services.TryAddScoped<AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
         services.TryAddSingleton<AccountAudit>();
         services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<IEmailSender<EnrollmentUser>, PickupEmailSender>();
+        services.TryAddSingleton<PickupEmailSender>();
+        services.TryAddSingleton<IEmailSender<EnrollmentUser>>(provider => provider.GetRequiredService<PickupEmailSender>());
         services.TryAddScoped<Invitations>();
         services.AddHttpContextAccessor();
         return services;

@@ -43,7 +43,7 @@ public sealed class PickupEmailSender(IOptions<MailOptions> mail, IOptions<Enrol
     public Task SendPasswordResetCodeAsync(EnrollmentUser user, string email, string resetCode) =>
         SendAsync(email, text["MailResetSubject"], string.Format(text["MailResetBody"], user.DisplayName, resetCode));
 
-    private async Task SendAsync(string to, string subject, string body)
+    public async Task SendAsync(string to, string subject, string body)
     {
         using var message = new MailMessage(mail.Value.From, to, subject, body) { BodyEncoding = System.Text.Encoding.UTF8, SubjectEncoding = System.Text.Encoding.UTF8 };
         using var client = string.IsNullOrWhiteSpace(mail.Value.SmtpHost)

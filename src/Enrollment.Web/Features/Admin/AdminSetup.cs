@@ -9,7 +9,6 @@ public static class AdminSetup
     public static IServiceCollection AddAdministration(this IServiceCollection services)
     {
         services.AddRadzenComponents();
-        services.TryAddScoped<AdminAuthorization>();
         services.TryAddScoped<UserAdministration>();
         services.TryAddScoped<Audit.AuditLog>();
         services.TryAddScoped<Health.CaHealth>();

@@ -27,7 +27,12 @@ public sealed class CertificateIssuer(
     }
 
     public Task<IssuanceResult> IssueAsync(EnrollmentUser user, System.Security.Cryptography.X509Certificates.PublicKey key, Guid? requestId, CancellationToken cancellationToken) =>
-        issuance.IssueAsync(new IssuanceOrder(user.Id, SubjectOf(user), key, Profile, requestId), cancellationToken);
+        IssueAsync(user, key, Profile, requestId, cancellationToken);
+
+    /// <summary>Issues a certificate of the given profile for the key; the subject comes from the user record.</summary>
+    public Task<IssuanceResult> IssueAsync(
+        EnrollmentUser user, System.Security.Cryptography.X509Certificates.PublicKey key, ClientCertificateProfile profile, Guid? requestId, CancellationToken cancellationToken) =>
+        issuance.IssueAsync(new IssuanceOrder(user.Id, SubjectOf(user), key, profile, requestId), cancellationToken);
 
     public async Task<EnrollmentUser?> FindUserAsync(string email) => await users.FindByEmailAsync(email);
 

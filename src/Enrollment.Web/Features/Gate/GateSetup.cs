@@ -18,6 +18,7 @@ public static class GateSetup
             .ValidateOnStart();
         services.TryAddSingleton<CertificateOwnership>();
         services.TryAddScoped<ClientCertificateGate>();
+        services.TryAddScoped<PrivilegedAuthorization>();
         services.TryAddScoped<CircuitConnection>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitConnectionHandler>());
         return services;

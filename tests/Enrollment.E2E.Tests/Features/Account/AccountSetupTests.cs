@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Enrollment.E2E.Tests.Infrastructure;
+using Enrollment.Testing;
 using Enrollment.Web.Infrastructure;
 using Microsoft.Playwright;
 
@@ -118,36 +119,7 @@ public sealed class AccountSetupTests(BrowserPortalFixture fixture) : IClassFixt
     /// <summary>The reset link in the newest message to that address in the pickup folder.</summary>
     private string ResetLinkFor(string email)
     {
-        var folder = Path.Combine(fixture.Portal.DataDirectory, "mail");
-        var message = Directory.EnumerateFiles(folder, "*.eml").Select(File.ReadAllText)
-            .Last(text => text.Contains("To: " + email, StringComparison.OrdinalIgnoreCase));
-        var decoded = DecodeBody(message);
+        var decoded = MailText.NewestTo(Path.Combine(fixture.Portal.DataDirectory, "mail"), email) ?? string.Empty;
         return Regex.Match(decoded, @"https://\S+/account/reset-password\?\S+").Value;
-    }
-
-    /// <summary>The message body, whatever transfer encoding SmtpClient chose.</summary>
-    private static string DecodeBody(string message)
-    {
-        var body = message[(message.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
-        if (message.Contains("Content-Transfer-Encoding: base64", StringComparison.OrdinalIgnoreCase))
-        {
-            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(string.Concat(body.Split("\r\n"))));
-        }
-        // quoted-printable: soft line breaks and =XX escapes.
-        var joined = body.Replace("=\r\n", string.Empty, StringComparison.Ordinal);
-        var bytes = new List<byte>();
-        for (var i = 0; i < joined.Length; i++)
-        {
-            if (joined[i] == '=' && i + 2 < joined.Length && Uri.IsHexDigit(joined[i + 1]) && Uri.IsHexDigit(joined[i + 2]))
-            {
-                bytes.Add(Convert.ToByte(joined.Substring(i + 1, 2), 16));
-                i += 2;
-            }
-            else
-            {
-                bytes.Add((byte)joined[i]);
-            }
-        }
-        return System.Text.Encoding.UTF8.GetString(bytes.ToArray());
     }
 }

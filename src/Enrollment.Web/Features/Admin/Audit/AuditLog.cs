@@ -21,7 +21,7 @@ public sealed class AuditLog(IServiceScopeFactory scopes)
         ClaimsPrincipal actor, ConnectionCertificate connection, AuditFilter filter, int skip, int take)
     {
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AdminAuthorization>().DemandAsync(actor, connection);
+        await scope.ServiceProvider.GetRequiredService<PrivilegedAuthorization>().DemandAdminAsync(actor, connection);
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         var query = db.AuditEvents.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(filter.Actor))
@@ -55,7 +55,7 @@ public sealed class AuditLog(IServiceScopeFactory scopes)
     public async Task<long?> VerifyAsync(ClaimsPrincipal actor, ConnectionCertificate connection)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var admin = await scope.ServiceProvider.GetRequiredService<AdminAuthorization>().DemandAsync(actor, connection);
+        var admin = await scope.ServiceProvider.GetRequiredService<PrivilegedAuthorization>().DemandAdminAsync(actor, connection);
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         var broken = await AuditTrail.FindFirstBrokenAsync(db);
         await scope.ServiceProvider.GetRequiredService<AuditTrail>().AppendAsync(db,

@@ -43,7 +43,7 @@ public sealed class AdminCertificates(IServiceScopeFactory scopes, TimeProvider 
         ClaimsPrincipal actor, ConnectionCertificate connection, string? search, CertificateStatusFilter status, int skip, int take)
     {
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AdminAuthorization>().DemandAsync(actor, connection);
+        await scope.ServiceProvider.GetRequiredService<PrivilegedAuthorization>().DemandAdminAsync(actor, connection);
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         var now = time.GetUtcNow().UtcDateTime;
         var soon = now + Health.CaHealth.ExpiringSoon;
@@ -79,7 +79,7 @@ public sealed class AdminCertificates(IServiceScopeFactory scopes, TimeProvider 
             return new Refusal("revocation.reason", "That revocation reason is not offered.");
         }
         await using var scope = scopes.CreateAsyncScope();
-        var admin = await scope.ServiceProvider.GetRequiredService<AdminAuthorization>().DemandAsync(actor, connection);
+        var admin = await scope.ServiceProvider.GetRequiredService<PrivilegedAuthorization>().DemandAdminAsync(actor, connection);
         var outcome = await scope.ServiceProvider.GetRequiredService<RevocationService>()
             .RevokeAsync(SerialNumber.Canonicalize(serial), reason, admin.Email!, connection.Address, CancellationToken.None);
         return outcome switch
@@ -94,7 +94,7 @@ public sealed class AdminCertificates(IServiceScopeFactory scopes, TimeProvider 
     public async Task<int> RevokeAllOfUserAsync(ClaimsPrincipal actor, ConnectionCertificate connection, string userId, RevocationReason reason)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var admin = await scope.ServiceProvider.GetRequiredService<AdminAuthorization>().DemandAsync(actor, connection);
+        var admin = await scope.ServiceProvider.GetRequiredService<PrivilegedAuthorization>().DemandAdminAsync(actor, connection);
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         var serials = await db.Certificates.Where(c => c.UserId == userId && c.State == IssuanceState.Issued && c.RevokedAt == null)
             .Select(c => c.SerialNumber).ToListAsync();

@@ -14,7 +14,7 @@ namespace Enrollment.Web.Features.Admin.Health;
 /// self-check of the mistakes deployments make. Authorized like every admin service.
 /// </summary>
 public sealed class CaHealth(
-    AdminAuthorization authorization, CertificateAuthority authority, CrlPublisher crl, EnrollmentDbContext db,
+    PrivilegedAuthorization authorization, CertificateAuthority authority, CrlPublisher crl, EnrollmentDbContext db,
     IHttpClientFactory http, PublicationUrls urls, IOptions<GateOptions> gate, TimeProvider time)
 {
     /// <summary>Certificates expiring within this are "expiring soon". Defaults to 30 days.</summary>
@@ -22,7 +22,7 @@ public sealed class CaHealth(
 
     public async Task<CaHealthReport> BuildAsync(ClaimsPrincipal actor, ConnectionCertificate connection, CancellationToken cancellationToken)
     {
-        await authorization.DemandAsync(actor, connection);
+        await authorization.DemandAdminAsync(actor, connection);
         var now = time.GetUtcNow();
         var (chain, crlFacts, findings) = CaHealthEvaluator.Evaluate(authority, crl.Current?.Info, now);
         findings.AddRange(CheckConfiguration());

@@ -28,7 +28,7 @@ public sealed record UserChanges(string DisplayName, string? EmployeeId, string?
 /// </summary>
 public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail audit, TimeProvider time)
 {
-    public static readonly Refusal Forbidden = new("auth.forbidden", AdminAuthorization.ForbiddenMessage);
+    public static readonly Refusal Forbidden = new("auth.forbidden", "Only an administrator with two-factor sign-in may do this.");
     public static readonly Refusal LastAdmin = new("users.last-admin", "This is the last active administrator; make another administrator first.");
     public static readonly Refusal NotFound = new("users.not-found", "The user no longer exists.");
 
@@ -53,13 +53,13 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
         await using var scope = scopes.CreateAsyncScope();
         var work = new Work(scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>(),
             scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>(), audit, time,
-            scope.ServiceProvider.GetRequiredService<AdminAuthorization>(), connection);
+            scope.ServiceProvider.GetRequiredService<PrivilegedAuthorization>(), connection);
         return await action(work);
     }
 
     /// <summary>One administration call, with the UserManager and DbContext of its own scope.</summary>
     private sealed class Work(
-        UserManager<EnrollmentUser> users, EnrollmentDbContext db, AuditTrail audit, TimeProvider time, AdminAuthorization authorization, ConnectionCertificate connection)
+        UserManager<EnrollmentUser> users, EnrollmentDbContext db, AuditTrail audit, TimeProvider time, PrivilegedAuthorization authorization, ConnectionCertificate connection)
     {
         public async Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, string? search, int skip, int take)
         {
@@ -168,7 +168,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
             return null;
         }
 
-        private Task<EnrollmentUser> DemandAdminAsync(ClaimsPrincipal actor) => authorization.DemandAsync(actor, connection);
+        private Task<EnrollmentUser> DemandAdminAsync(ClaimsPrincipal actor) => authorization.DemandAdminAsync(actor, connection);
 
         private async Task<bool> IsLastAdminAsync(EnrollmentUser user)
         {

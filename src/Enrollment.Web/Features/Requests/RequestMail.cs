@@ -1,0 +1,70 @@
+using System.Globalization;
+using Enrollment.Data.Entities;
+using Enrollment.Web.Features.Account;
+using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Resources;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+
+namespace Enrollment.Web.Features.Requests;
+
+/// <summary>
+/// Mail about requests: approvers hear of a new request, the requester of the decision and the
+/// issuance. The recipient's language is not known, so every message carries Japanese then English.
+/// A failed send is logged and never undoes the action that caused it.
+/// </summary>
+public sealed partial class RequestMail(
+    PickupEmailSender mail, IStringLocalizer<SharedResource> text, IOptions<EnrollmentOptions> options, ILogger<RequestMail> log)
+{
+    private string Portal => options.Value.PortalUrl.TrimEnd('/') + "/";
+
+    public Task NewRequestAsync(IEnumerable<string> approvers, EnrollmentUser requester, EnrollmentRequest request) =>
+        SendAsync(approvers, "MailNewRequestSubject", "MailNewRequestBody",
+            requester.DisplayName, requester.EmployeeId ?? "-", request.Profile, request.Justification, Portal + "approvals");
+
+    public Task ApprovedAsync(EnrollmentUser requester, EnrollmentRequest request) =>
+        SendAsync([requester.Email!], "MailApprovedSubject", "MailApprovedBody",
+            requester.DisplayName, request.DeciderName ?? "-", $"{request.PickupDeadline:yyyy-MM-dd HH:mm} UTC", Portal + $"requests/{request.Id}/pickup");
+
+    public Task RejectedAsync(EnrollmentUser requester, EnrollmentRequest request) =>
+        SendAsync([requester.Email!], "MailRejectedSubject", "MailRejectedBody",
+            requester.DisplayName, request.DeciderName ?? "-", request.DecisionComment ?? "-", Portal + "requests");
+
+    public Task IssuedAsync(EnrollmentUser requester, string serial, DateTime notAfter) =>
+        SendAsync([requester.Email!], "MailIssuedSubject", "MailIssuedBody",
+            requester.DisplayName, serial, $"{notAfter:yyyy-MM-dd}", Portal + "requests");
+
+    private async Task SendAsync(IEnumerable<string> recipients, string subjectKey, string bodyKey, params object[] arguments)
+    {
+        var subject = $"{InCulture("ja", subjectKey)} / {InCulture("en", subjectKey)}";
+        var body = $"{InCulture("ja", bodyKey, arguments)}\n\n----\n\n{InCulture("en", bodyKey, arguments)}";
+        foreach (var recipient in recipients.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            try
+            {
+                await mail.SendAsync(recipient, subject, body);
+            }
+            catch (Exception e) when (e is System.Net.Mail.SmtpException or IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                LogSendFailed(log, subjectKey, e);
+            }
+        }
+    }
+
+    private string InCulture(string culture, string key, params object[] arguments)
+    {
+        var previous = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(culture);
+        try
+        {
+            return string.Format(CultureInfo.CurrentUICulture, text[key], arguments);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send the {Kind} mail; the action itself stands.")]
+    private static partial void LogSendFailed(ILogger logger, string kind, Exception exception);
+}

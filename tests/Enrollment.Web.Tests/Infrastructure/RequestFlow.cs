@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using Enrollment.Data.Entities;
+using Enrollment.Web.Features.Approvals;
+using Enrollment.Web.Features.Requests;
+using Enrollment.Web.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+
+namespace Enrollment.Web.Tests.Infrastructure;
+
+/// <summary>Requests as the portal's own services make them: a requester, a submitted request, an approval.</summary>
+public static class RequestFlow
+{
+    public const string Justification = "Production database administration on call.";
+
+    /// <summary>A new requester with a confirmed email and, unless told otherwise, an employee ID.</summary>
+    public static async Task<(ClaimsPrincipal Principal, EnrollmentUser User)> RequesterAsync(RunningPortal portal, bool withEmployeeId = true)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+        var email = $"requester-{Guid.NewGuid():N}@example.com";
+        var user = new EnrollmentUser
+        {
+            UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Requester " + email[10..16], CreatedAt = DateTime.UtcNow,
+            EmployeeId = withEmployeeId ? "RQ-" + Guid.NewGuid().ToString("N")[..8] : null,
+        };
+        Assert.True((await users.CreateAsync(user)).Succeeded);
+        await users.AddToRoleAsync(user, Roles.Requester);
+        return (await PrincipalOfAsync(portal, user), user);
+    }
+
+    public static async Task<ClaimsPrincipal> PrincipalOfAsync(RunningPortal portal, EnrollmentUser user)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var stored = (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().FindByIdAsync(user.Id))!;
+        return await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<EnrollmentUser>>().CreateAsync(stored);
+    }
+
+    public static async Task<Guid> SubmitAsync(RunningPortal portal, ClaimsPrincipal requester)
+    {
+        var (id, refusal) = await portal.Services.GetRequiredService<MyRequests>().SubmitAsync(requester, "privileged-access", Justification, "127.0.0.1");
+        Assert.Null(refusal);
+        return id!.Value;
+    }
+
+    /// <summary>Submits for the requester and has a new approver (two-factor, own certificate) approve it.</summary>
+    public static async Task<Guid> ApprovedRequestAsync(RunningPortal portal, ClaimsPrincipal requester)
+    {
+        var id = await SubmitAsync(portal, requester);
+        var (approver, connection) = await AdminSession.CreateAsync(portal, role: Roles.Approver);
+        Assert.Null(await portal.Services.GetRequiredService<ApprovalQueue>().ApproveAsync(approver, connection, id, "ok"));
+        return id;
+    }
+}
