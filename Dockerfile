@@ -1,6 +1,8 @@
 # Enrollment portal image. Not built on the project's build machines (no Docker engine there);
 # kept in step with the csproj settings (net9.0, self-contained linux-x64).
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The build bundles the browser key-generation script (pkijs, asn1js) with esbuild from npm.
+RUN apt-get update && apt-get install -y --no-install-recommends npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 RUN dotnet publish src/Enrollment.Web/Enrollment.Web.csproj -c Release -o /app

@@ -3,6 +3,7 @@
 #   OCSP:      our responder vs `openssl ocsp -multi 2` and vs nginx serving a static file of the same size
 #   CRL:       100,000 revoked entries, database to signed file, vs `openssl ca -gencrl` over an equivalent index
 #   Issuance:  CSR to durable record, vs `openssl ca -batch` for the same key type, and `openssl speed`
+#   Pages:     approver queue and "my certificates" in Chromium, memory per circuit vs the Blazor template (bench/pages.sh)
 # Every load is bounded in time and sent to 127.0.0.1 only. Results also go to bench/out/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,6 +89,9 @@ theirs_issue=$(awk -v s="$batch_seconds" 'BEGIN { printf "%.0f", 1000 / s }')
 speed=$(openssl speed -seconds 3 ecdsap256 2>/dev/null | awk '/nistp256/ {print $(NF-1)}')
 echo "  ours ${ours_issue}/s | openssl ca -batch ${theirs_issue}/s | openssl speed ecdsap256 ${speed} signatures/s (1 core)"
 
+echo "== Blazor pages (bench/pages.sh)"
+out=$out web=$web bash bench/pages.sh
+
 {
   echo "# Benchmark results ($(date -u +%Y-%m-%d), $(nproc) cores, ${DURATION}s per load run)"
   echo
@@ -101,6 +105,7 @@ echo "  ours ${ours_issue}/s | openssl ca -batch ${theirs_issue}/s | openssl spe
   echo "| CRL, 100,000 revoked (DB to file) | ${ours_crl} s | openssl ca -gencrl: ${theirs_crl} s | $(ratio "$ours_crl" "$theirs_crl") | <= 0.50 |"
   echo "| Issuance with durable records | ${ours_issue}/s | openssl ca -batch: ${theirs_issue}/s | $(ratio "$ours_issue" "$theirs_issue") | >= 0.50 |"
   echo "| ECDSA P-256 signatures (ceiling) | | openssl speed: ${speed}/s | | |"
+  tail -n +3 "$out/pages.md"
 } > "$out/results.md"
 echo
 cat "$out/results.md"

@@ -89,6 +89,11 @@ public static class SigningRequestReader
         info.ReadInteger();
         info.ReadEncodedValue();
         var spki = info.ReadEncodedValue();
+        // attributes [0] is not optional (RFC 2986); without it the request is malformed, not a bad signature.
+        if (!info.HasData || !info.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0)))
+        {
+            throw new AsnContentException("The request has no attributes field.");
+        }
         return PublicKey.CreateFromSubjectPublicKeyInfo(spki.Span, out _);
     }
 

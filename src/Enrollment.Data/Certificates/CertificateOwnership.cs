@@ -27,6 +27,9 @@ public enum MatchingKey
 /// </summary>
 public sealed class CertificateOwnership(IDbContextFactory<EnrollmentDbContext> factory, TimeProvider time)
 {
+    /// <summary>How stale the recorded last use may be before an accepted use writes it again.</summary>
+    public static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
+
     public async Task<CertificateVerdict> CheckAsync(
         X509Certificate2 certificate, string issuerKeyId, EnrollmentUser user, MatchingKey key, string? address, CancellationToken cancellationToken)
     {
@@ -49,8 +52,12 @@ public sealed class CertificateOwnership(IDbContextFactory<EnrollmentDbContext> 
             return new CertificateVerdict(GateFailure.AnotherUser, serial);
         }
         var now = time.GetUtcNow().UtcDateTime;
-        await db.Certificates.Where(c => c.Id == row.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastSeenAt, now).SetProperty(c => c.LastSeenAddress, address), cancellationToken);
+        // Last use to the minute is what users and admins read; a durable write per click would cost every action.
+        if (row.LastSeenAt is not { } seen || now - seen >= LastSeenResolution || row.LastSeenAddress != address)
+        {
+            await db.Certificates.Where(c => c.Id == row.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastSeenAt, now).SetProperty(c => c.LastSeenAddress, address), cancellationToken);
+        }
         return CertificateVerdict.Accepted;
     }
 

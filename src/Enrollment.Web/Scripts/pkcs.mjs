@@ -41,6 +41,8 @@ export async function makeKeyAndCsr(keyType) {
     type: Oid.commonName,
     value: new asn1js.Utf8String({ value: "Enrollment browser key" }),
   }));
+  // PKCS#10 requires the attributes field, even empty; pkijs writes it only when it is set.
+  request.attributes = [];
   await request.subjectPublicKeyInfo.importKey(keys.publicKey);
   await request.sign(keys.privateKey, "SHA-256");
   return { privateKey: keys.privateKey, csr: new Uint8Array(request.toSchema(true).toBER(false)) };

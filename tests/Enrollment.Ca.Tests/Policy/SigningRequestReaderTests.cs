@@ -31,6 +31,34 @@ public sealed class SigningRequestReaderTests : IDisposable
         Assert.NotNull(SigningRequestReader.Read(File.ReadAllBytes(directory.File("der.der"))).Accepted);
     }
 
+    [Fact]
+    public void Read_RequestWithoutTheAttributesField_IsRefusedAsMalformedNotAsABadSignature()
+    {
+        // Signed correctly, but attributes [0] (required by RFC 2986) is left out, as some libraries do.
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var info = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (info.PushSequence())
+        {
+            info.WriteInteger(0);
+            info.WriteEncodedValue(new System.Security.Cryptography.X509Certificates.X500DistinguishedName("CN=no attributes").RawData);
+            info.WriteEncodedValue(key.ExportSubjectPublicKeyInfo());
+        }
+        var tbs = info.Encode();
+        var request = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (request.PushSequence())
+        {
+            request.WriteEncodedValue(tbs);
+            using (request.PushSequence())
+            {
+                request.WriteObjectIdentifier("1.2.840.10045.4.3.2");
+            }
+            request.WriteBitString(key.SignData(tbs, System.Security.Cryptography.HashAlgorithmName.SHA256,
+                System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence));
+        }
+
+        Assert.Equal("csr.malformed", SigningRequestReader.Read(request.Encode()).Refusal?.Code);
+    }
+
     [Theory]
     [InlineData("RSA-1024", "RSA 1024")]
     [InlineData("Ed25519", "Ed25519")]

@@ -30,6 +30,32 @@ public sealed class CertificateOwnershipTests
     }
 
     [Fact]
+    public async Task Check_RepeatedWithinAMinuteFromTheSameAddress_WritesLastSeenOnce_AndAgainForANewAddressOrLater()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        using var ca = new TestAuthority();
+        var alice = await database.AddUserAsync("alice@example.com", "E1001");
+        var certificate = await IssueAsync(database, ca, alice);
+        var clock = new FixedClock(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        var ownership = new CertificateOwnership(database.Factory, clock);
+
+        await ownership.CheckAsync(certificate, ca.Authority.IssuerKeyId, alice, MatchingKey.EmployeeId, "198.51.100.4", default);
+        var first = await LastSeenAsync(database);
+        clock.Now = clock.Now.AddSeconds(30);
+        await ownership.CheckAsync(certificate, ca.Authority.IssuerKeyId, alice, MatchingKey.EmployeeId, "198.51.100.4", default);
+        var unchanged = await LastSeenAsync(database);
+        await ownership.CheckAsync(certificate, ca.Authority.IssuerKeyId, alice, MatchingKey.EmployeeId, "203.0.113.8", default);
+        var moved = await LastSeenAsync(database);
+        clock.Now = clock.Now.AddMinutes(2);
+        await ownership.CheckAsync(certificate, ca.Authority.IssuerKeyId, alice, MatchingKey.EmployeeId, "203.0.113.8", default);
+        var later = await LastSeenAsync(database);
+
+        Assert.Equal(first, unchanged);
+        Assert.Equal("203.0.113.8", moved.Address);
+        Assert.Equal(clock.Now.UtcDateTime, later.At);
+    }
+
+    [Fact]
     public async Task Check_AnotherUsersCertificate_IsAnotherUser()
     {
         await using var database = await TestDatabase.CreateAsync();
@@ -90,6 +116,13 @@ public sealed class CertificateOwnershipTests
 
         Assert.Equal(GateFailure.AnotherUser, byEmployeeId.Failure);
         Assert.True(byEmail.IsAccepted);
+    }
+
+    private static async Task<(DateTime? At, string? Address)> LastSeenAsync(TestDatabase database)
+    {
+        await using var db = await database.Factory.CreateDbContextAsync();
+        var row = await db.Certificates.AsNoTracking().SingleAsync();
+        return (row.LastSeenAt, row.LastSeenAddress);
     }
 
     private static CertificateOwnership Ownership(TestDatabase database) => new(database.Factory, TimeProvider.System);

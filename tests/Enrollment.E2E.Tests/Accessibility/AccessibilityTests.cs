@@ -45,6 +45,42 @@ public sealed class AccessibilityTests(BrowserPortalFixture fixture) : IClassFix
         Assert.Empty(await Axe.SeriousViolationsAsync(page));
     }
 
+    [Theory]
+    [InlineData("en-US")]
+    [InlineData("ja-JP")]
+    public async Task RequestAndPickupPages_HaveNoSeriousViolation(string language)
+    {
+        var user = await fixture.AddUserAsync($"axe-requester-{language}@example.com");
+        var id = await Web.Tests.Infrastructure.RequestFlow.ApprovedRequestAsync(fixture.Portal, await Web.Tests.Infrastructure.RequestFlow.PrincipalOfAsync(fixture.Portal, user));
+        var page = await fixture.NewPageAsync(language, bypassCsp: true);
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!, language: language);
+
+        await page.GotoAsync("requests");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await page.Locator("[data-grid-state=ready]").First.WaitForAsync();
+        Assert.Empty(await Axe.SeriousViolationsAsync(page));
+
+        await page.GotoAsync($"requests/{id}/pickup");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        Assert.Empty(await Axe.SeriousViolationsAsync(page));
+        await page.Locator("#method-Csr").CheckAsync();
+        Assert.Empty(await Axe.SeriousViolationsAsync(page));
+    }
+
+    [Fact]
+    public async Task ApprovalQueue_HasNoSeriousViolation()
+    {
+        var requester = await fixture.AddUserAsync("axe-queue-requester@example.com");
+        await Web.Tests.Infrastructure.RequestFlow.SubmitAsync(fixture.Portal, await Web.Tests.Infrastructure.RequestFlow.PrincipalOfAsync(fixture.Portal, requester));
+        var page = await fixture.NewPrivilegedPageAsync("axe-approver@example.com", Web.Infrastructure.Roles.Approver, bypassCsp: true);
+        await page.GotoAsync("approvals");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await page.Locator("[data-grid-state=ready]").WaitForAsync();
+        await page.Locator("td", new() { HasText = requester.Email! }).ClickAsync();
+
+        Assert.Empty(await Axe.SeriousViolationsAsync(page));
+    }
+
     [Fact]
     public async Task UserAdminPage_HasNoSeriousViolation()
     {

@@ -55,6 +55,52 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
     }
 
     [Theory]
+    [InlineData("en-US", "My requests and certificates", "Approval queue", "Pick up your certificate")]
+    [InlineData("ja-JP", "申請と証明書", "承認待ち一覧", "証明書の受け取り")]
+    public async Task LifecyclePages_RenderInTheirLanguage(string language, string requests, string queue, string pickup)
+    {
+        var tag = language[..2];
+        var requester = await fixture.AddUserAsync($"shot-requester-{tag}@example.com");
+        var principal = await Web.Tests.Infrastructure.RequestFlow.PrincipalOfAsync(fixture.Portal, requester);
+        // History to show: one certificate picked up, one approval waiting, one request pending.
+        var first = await Web.Tests.Infrastructure.RequestFlow.ApprovedRequestAsync(fixture.Portal, principal);
+        var (csr, _) = Testing.Csrs.Make(new Testing.TemporaryDirectory(), "shot", "P-256");
+        await fixture.Portal.Services.GetRequiredService<Web.Features.Requests.Pickup>()
+            .IssueFromCsrAsync(principal, first, File.ReadAllBytes(csr), Web.Features.Requests.PickupMethod.Browser, null);
+        var approved = await Web.Tests.Infrastructure.RequestFlow.ApprovedRequestAsync(fixture.Portal, principal);
+        foreach (var other in new[] { "sato", "suzuki" })
+        {
+            var colleague = await fixture.AddUserAsync($"shot-{other}-{tag}@example.com");
+            await Web.Tests.Infrastructure.RequestFlow.SubmitAsync(fixture.Portal, await Web.Tests.Infrastructure.RequestFlow.PrincipalOfAsync(fixture.Portal, colleague));
+        }
+
+        var page = await fixture.NewPageAsync(language);
+        await page.SetViewportSizeAsync(1200, 760);
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, requester.Email!, language: language);
+        await page.GotoAsync("requests");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-grid-state=ready]")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(requests);
+        await SaveAsync(page, $"requests.{tag}.png");
+
+        await page.GotoAsync($"requests/{approved}/pickup");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(pickup);
+        await SaveAsync(page, $"pickup-browser.{tag}.png");
+        await page.Locator("#method-Csr").CheckAsync();
+        await SaveAsync(page, $"pickup-csr.{tag}.png");
+
+        var approver = await fixture.NewPrivilegedPageAsync($"shot-approver-{tag}@example.com", Web.Infrastructure.Roles.Approver, language);
+        await approver.SetViewportSizeAsync(1200, 760);
+        await approver.GotoAsync("approvals");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(approver);
+        await approver.Locator("[data-grid-state=ready]").WaitForAsync();
+        await approver.Locator("td", new() { HasText = $"shot-sato-{tag}@example.com" }).ClickAsync();
+        await Assertions.Expect(approver.Locator("h1")).ToHaveTextAsync(queue);
+        await SaveAsync(approver, $"approval-queue.{tag}.png");
+    }
+
+    [Theory]
     [InlineData("en-US", "Certificate check")]
     [InlineData("ja-JP", "証明書の確認")]
     public async Task RecoveryPages_RenderInTheirLanguage(string language, string heading)

@@ -9,13 +9,14 @@ namespace Enrollment.E2E.Tests.Authorization;
 /// </summary>
 public sealed class PageAuthorizationTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
 {
-    private static readonly string[] Pages = ["", "account/manage", "account/manage/password", "account/manage/two-factor", "admin/users"];
+    private static readonly string[] Pages = ["", "account/manage", "account/manage/password", "account/manage/two-factor", "admin/users", "requests", "approvals"];
 
     [Theory]
-    [InlineData("anonymous", "/ | login | login | login | login")]
-    [InlineData("requester", "/ | /account/manage | /account/manage/password | /account/manage/two-factor | denied")]
-    [InlineData("approver", "/ | /account/manage | /account/manage/password | /account/manage/two-factor | denied")]
-    [InlineData("admin", "/ | /account/manage | /account/manage/password | /account/manage/two-factor | /admin/users")]
+    [InlineData("anonymous", "/ | login | login | login | login | login | login")]
+    [InlineData("requester", "/ | /account/manage | /account/manage/password | /account/manage/two-factor | denied | /requests | denied")]
+    // This approver presents no certificate: the queue sends them to the certificate check.
+    [InlineData("approver", "/ | /account/manage | /account/manage/password | /account/manage/two-factor | denied | /requests | /account/certificate")]
+    [InlineData("admin", "/ | /account/manage | /account/manage/password | /account/manage/two-factor | /admin/users | /requests | denied")]
     public async Task EveryPage_ForEachRole_LandsWhereTheRoleAllows(string role, string expected)
     {
         var email = $"matrix-{role}@example.com";

@@ -86,10 +86,14 @@ public class BrowserPortalFixture : IAsyncLifetime
     /// An administrator's browser: the admin has an authenticator and a certificate issued by the
     /// portal, which Chromium presents; signed in with password and TOTP.
     /// </summary>
-    public async Task<IPage> NewAdminPageAsync(string email, string language = "en-US", bool bypassCsp = false)
+    public Task<IPage> NewAdminPageAsync(string email, string language = "en-US", bool bypassCsp = false) =>
+        NewPrivilegedPageAsync(email, Roles.Admin, language, bypassCsp);
+
+    /// <summary>A browser of a user in a privileged role, with authenticator and own certificate, signed in with TOTP.</summary>
+    public async Task<IPage> NewPrivilegedPageAsync(string email, string role, string language = "en-US", bool bypassCsp = false)
     {
         var page = await NewPageWithCertificateAsync(await IssueAsync(await AddUserAsync(email)), language, bypassCsp);
-        await SignInWithTwoFactorAsync(page, email, language, Roles.Admin);
+        await SignInWithTwoFactorAsync(page, email, language, role);
         return page;
     }
 

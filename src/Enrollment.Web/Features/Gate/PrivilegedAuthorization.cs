@@ -7,7 +7,7 @@ namespace Enrollment.Web.Features.Gate;
 
 /// <summary>Thrown when the acting user lacks the role or two-factor sign-in a privileged action needs.</summary>
 public sealed class RoleRequiredException(string role)
-    : UnauthorizedAccessException($"Only an {role.ToLowerInvariant()} with two-factor sign-in may do this.")
+    : UnauthorizedAccessException($"Only an {(role == Roles.Admin ? "administrator" : role.ToLowerInvariant())} with two-factor sign-in may do this.")
 {
     public string Role { get; } = role;
 }

@@ -24,6 +24,19 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     }
 
     [Fact]
+    public async Task ApproversOwnCertificate_ThroughNginx_ReachesTheApproverQueue()
+    {
+        var page = await fixture.NewPrivilegedPageAsync("nginx-approver@example.com", Web.Infrastructure.Roles.Approver);
+
+        await page.GotoAsync("approvals");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/approvals$"));
+        await Assertions.Expect(page.Locator("[data-grid-state=ready]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("queue-message")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task NoCertificate_ThroughNginx_IsExplainedByThePortal()
     {
         var user = await fixture.AddUserAsync("nginx-none@example.com");

@@ -71,9 +71,9 @@ public sealed class AdminCertificatesTests(PortalFixture fixture) : IClassFixtur
         var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<EnrollmentUser>>().CreateAsync(requester);
         var none = new ConnectionCertificate(null, null);
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Service().ListAsync(principal, none, null, CertificateStatusFilter.All, 0, 20));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Service().RevokeAsync(principal, none, "0A0B", RevocationReason.KeyCompromise));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => Service().RevokeAllOfUserAsync(principal, none, requester.Id, RevocationReason.KeyCompromise));
+        await Assert.ThrowsAsync<RoleRequiredException>(() => Service().ListAsync(principal, none, null, CertificateStatusFilter.All, 0, 20));
+        await Assert.ThrowsAsync<RoleRequiredException>(() => Service().RevokeAsync(principal, none, "0A0B", RevocationReason.KeyCompromise));
+        await Assert.ThrowsAsync<RoleRequiredException>(() => Service().RevokeAllOfUserAsync(principal, none, requester.Id, RevocationReason.KeyCompromise));
     }
 
     private AdminCertificates Service() => fixture.Portal.Services.GetRequiredService<IServiceScopeFactory>().CreateScope()

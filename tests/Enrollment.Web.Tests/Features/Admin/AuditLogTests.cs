@@ -36,8 +36,8 @@ public sealed class AuditLogTests(PortalFixture fixture) : IClassFixture<PortalF
         var log = scope.ServiceProvider.GetRequiredService<AuditLog>();
         var requesterPrincipal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<EnrollmentUser>>().CreateAsync(requester);
 
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => log.ListAsync(requesterPrincipal, new ConnectionCertificate(null, null), new AuditFilter(), 0, 25));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => log.VerifyAsync(requesterPrincipal, new ConnectionCertificate(null, null)));
+        await Assert.ThrowsAsync<RoleRequiredException>(() => log.ListAsync(requesterPrincipal, new ConnectionCertificate(null, null), new AuditFilter(), 0, 25));
+        await Assert.ThrowsAsync<RoleRequiredException>(() => log.VerifyAsync(requesterPrincipal, new ConnectionCertificate(null, null)));
         await Assert.ThrowsAsync<CertificateRequiredException>(() => log.ListAsync(admin, new ConnectionCertificate(null, null), new AuditFilter(), 0, 25));
     }
 

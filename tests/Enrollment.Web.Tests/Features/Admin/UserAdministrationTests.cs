@@ -1,7 +1,7 @@
 using System.Security.Claims;
+using Enrollment.Ca.Gate;
 using Enrollment.Data;
 using Enrollment.Data.Entities;
-using Enrollment.Ca.Gate;
 using Enrollment.Web.Features.Admin.Users;
 using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Features.Gate;
@@ -28,12 +28,12 @@ public sealed class UserAdministrationTests(PortalFixture fixture) : IClassFixtu
         await using var scope = fixture.Portal.Services.CreateAsyncScope();
         var administration = scope.ServiceProvider.GetRequiredService<UserAdministration>();
         var connection = await OwnCertificateAsync(actorUser);
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => administration.ListAsync(actor, connection, null, 0, 20));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() =>
+        await Assert.ThrowsAsync<RoleRequiredException>(() => administration.ListAsync(actor, connection, null, 0, 20));
+        await Assert.ThrowsAsync<RoleRequiredException>(() =>
             administration.UpdateAsync(actor, connection, targetUser.Id, new UserChanges("Mallory", null, null, [Roles.Admin])));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => administration.SetLockedAsync(actor, connection, targetUser.Id, true));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => administration.SetDisabledAsync(actor, connection, targetUser.Id, true));
-        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => administration.ResetTwoFactorAsync(actor, connection, targetUser.Id));
+        await Assert.ThrowsAsync<RoleRequiredException>(() => administration.SetLockedAsync(actor, connection, targetUser.Id, true));
+        await Assert.ThrowsAsync<RoleRequiredException>(() => administration.SetDisabledAsync(actor, connection, targetUser.Id, true));
+        await Assert.ThrowsAsync<RoleRequiredException>(() => administration.ResetTwoFactorAsync(actor, connection, targetUser.Id));
 
         var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
         Assert.False(await users.IsInRoleAsync((await users.FindByIdAsync(targetUser.Id))!, Roles.Admin));

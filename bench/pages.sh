@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The Blazor pages, in Debian's Chromium, in one run on this machine:
+#   first page of the approver queue (empty, then 10,000 pending) and of "my certificates" (1, then 1,000)
+#   server memory per open circuit, ours and the framework's own empty Blazor Server template, measured alike
+# Called by bench/run.sh; runs alone too (CIRCUITS=100 by default). Servers bind to 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${out:-$PWD/bench/out}
+mkdir -p "$out"
+CIRCUITS=${CIRCUITS:-100}
+bench_exe=bench/Enrollment.Bench/bin/Release/net9.0/linux-x64/Enrollment.Bench
+dotnet build bench/Enrollment.Bench -c Release --nologo -v quiet >/dev/null
+if [ -z "${web:-}" ]; then
+  dotnet publish src/Enrollment.Web -c Release -o "$out/web" --nologo -v quiet >/dev/null
+  web="$out/web/Enrollment.Web"
+fi
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_for() { for _ in $(seq 1 100); do curl -ks -o /dev/null "$1" && return 0; sleep 0.2; done; echo "server at $1 did not start"; exit 1; }
+value() { awk -F= -v k="$1" '$1 == k {print $2}' "$2"; }
+
+echo "== first page in Chromium (navigation to data shown, median of 5 warm rounds)"
+rm -rf "$out/pages"; mkdir -p "$out/pages"
+"$bench_exe" pages "$out/pages" 2>/dev/null | tee "$out/pages.env"
+
+echo "== the framework's empty Blazor Server template, retargeted to net9.0 (ENVIRONMENT.md)"
+tpl=$out/template
+rm -rf "$tpl"; mkdir -p "$tpl"
+dotnet new blazor --interactivity Server --all-interactive --empty -o "$tpl/src" -n TemplateApp --no-restore >/dev/null
+# Keep the repository's build settings (warnings as errors, central packages) away from the template.
+echo '<Project />' > "$tpl/Directory.Build.props"
+echo '<Project />' > "$tpl/Directory.Build.targets"
+echo '<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>' > "$tpl/Directory.Packages.props"
+# Only what net9 lacks changes: the target, and three net10-only APIs.
+sed -i 's#<TargetFramework>net10.0</TargetFramework>#<TargetFramework>net9.0</TargetFramework><RuntimeIdentifier>linux-x64</RuntimeIdentifier><SelfContained>true</SelfContained><RestoreEnablePackagePruning>true</RestoreEnablePackagePruning>#' "$tpl/src/TemplateApp.csproj"
+sed -i '/BlazorDisableThrowNavigationException/d' "$tpl/src/TemplateApp.csproj"
+sed -i '/<ResourcePreloader \/>/d' "$tpl/src/Components/App.razor"
+sed -i 's/ NotFoundPage="typeof(Pages.NotFound)"//' "$tpl/src/Components/Routes.razor"
+sed -i 's/, createScopeForStatusCodePages: true//' "$tpl/src/Program.cs"
+dotnet publish "$tpl/src" -c Release -o "$tpl/out" --nologo -v quiet >/dev/null
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tpl/tls.key" -out "$tpl/tls.pem" -subj /CN=localhost -days 2 2>/dev/null
+
+echo "== memory per open circuit ($CIRCUITS circuits, each its own browser context)"
+port=$(free_port)
+ASPNETCORE_URLS=https://127.0.0.1:$port Kestrel__Certificates__Default__Path="$tpl/tls.pem" Kestrel__Certificates__Default__KeyPath="$tpl/tls.key" \
+  Logging__LogLevel__Default=Warning "$tpl/out/TemplateApp" >"$tpl/server.log" 2>&1 &
+tpl_pid=$!
+wait_for "https://127.0.0.1:$port/"
+"$bench_exe" circuits "https://127.0.0.1:$port/" $tpl_pid "$CIRCUITS" 2>/dev/null | tee "$out/circuits-template.env"
+kill $tpl_pid; wait $tpl_pid 2>/dev/null || true
+
+data=$out/circuits-data
+rm -rf "$data"
+"$bench_exe" prepare-portal "$data" bench-reader@example.com "bench reader password" >/dev/null 2>&1
+port=$(free_port)
+"$web" --urls "https://127.0.0.1:$port" --Enrollment:DataDirectory="$data" --Logging:LogLevel:Default=Warning >"$out/circuits-portal.log" 2>&1 &
+pid=$!
+wait_for "https://127.0.0.1:$port/"
+"$bench_exe" circuits "https://127.0.0.1:$port/" $pid "$CIRCUITS" 2>/dev/null | tee "$out/circuits-home.env"
+"$bench_exe" circuits "https://127.0.0.1:$port/" $pid "$CIRCUITS" bench-reader@example.com "bench reader password" 2>/dev/null | tee "$out/circuits-requests.env"
+kill $pid; wait $pid 2>/dev/null || true
+
+template=$(value kib_per_circuit "$out/circuits-template.env")
+home=$(value kib_per_circuit "$out/circuits-home.env")
+requests=$(value kib_per_circuit "$out/circuits-requests.env")
+{
+  echo "| Measure | Enrollment | Peer | Ratio | Target |"
+  echo "|---|---|---|---|---|"
+  echo "| Approver queue, first page, 10,000 pending (Chromium, navigation to rows shown) | $(value queue_first_page_ms_10000 "$out/pages.env") ms | same page, empty queue: $(value queue_first_page_ms_empty "$out/pages.env") ms | | < 300 ms (server part) |"
+  echo "| Approver queue, server part (authorize, gate, count, first 20) | $(value queue_service_ms_10000 "$out/pages.env") ms | empty: $(value queue_service_ms_empty "$out/pages.env") ms | | < 300 ms |"
+  echo "| My certificates, 1,000 certificates (Chromium, navigation to rows shown) | $(value my_certificates_ms_1000 "$out/pages.env") ms | 1 certificate: $(value my_certificates_ms_1 "$out/pages.env") ms | | |"
+  for kind in interactive_ms warm_interactive_ms; do
+    a=$(value $kind "$out/circuits-home.env"); b=$(value $kind "$out/circuits-template.env")
+    echo "| Navigation to first interactive render, home page, $([ $kind = interactive_ms ] && echo "new browser context" || echo "warm context") | $a ms | template: $b ms | $(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.2f", a/b}') | |"
+  done
+  echo "| Memory per circuit, home page | ${home} KiB | template: ${template} KiB | $(awk -v a="$home" -v b="$template" 'BEGIN{printf "%.2f", a/b}') | <= 2 |"
+  echo "| Memory per circuit, my requests (signed in, two grids) | ${requests} KiB | template: ${template} KiB | $(awk -v a="$requests" -v b="$template" 'BEGIN{printf "%.2f", a/b}') | <= 2 |"
+} | tee "$out/pages.md"
