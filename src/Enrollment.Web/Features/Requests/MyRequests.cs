@@ -34,6 +34,7 @@ public sealed class MyRequests(
         "You already have an open request for this profile; cancel it or pick it up first.");
     public static readonly Refusal NotCancellable = new("request.not-cancellable", "Only a pending request of your own can be cancelled.");
     public static readonly Refusal SignedOut = new("auth.signed-out", "Your session has ended; sign in again.");
+    public static readonly Refusal NotRenewable = new("request.renewal", "Only a certificate of your own that is not revoked can be renewed.");
 
     public async Task<(Guid? Id, Refusal? Refusal)> SubmitAsync(
         ClaimsPrincipal actor, string profileName, string? justification, string? address, string? renewalOf = null)
@@ -58,6 +59,14 @@ public sealed class MyRequests(
         }
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         var now = time.GetUtcNow().UtcDateTime;
+        if (renewalOf is not null)
+        {
+            renewalOf = Ca.Serials.SerialNumber.TryCanonicalize(renewalOf, out var serial) ? serial : string.Empty;
+            if (!await db.Certificates.AnyAsync(c => c.SerialNumber == renewalOf && c.UserId == user.Id && c.State == IssuanceState.Issued && c.RevokedAt == null))
+            {
+                return (null, NotRenewable);
+            }
+        }
         var request = new EnrollmentRequest
         {
             Id = Guid.NewGuid(), RequesterId = user.Id, Profile = profile.Name, Justification = text,

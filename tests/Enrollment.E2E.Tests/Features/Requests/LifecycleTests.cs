@@ -2,6 +2,7 @@ using Enrollment.E2E.Tests.Infrastructure;
 using Enrollment.Testing;
 using Enrollment.Web.Infrastructure;
 using Enrollment.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace Enrollment.E2E.Tests.Features.Requests;
@@ -190,6 +191,30 @@ public sealed class LifecycleTests(BrowserPortalFixture fixture) : IClassFixture
 
         await Assertions.Expect(page.GetByTestId("requests-message")).ToContainTextAsync("アカウントに社員番号がありません");
         await Assertions.Expect(page.GetByText("申請はまだありません。")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Renew_PrefillsANewRequestFromTheCertificate_AndSubmitsItAsARenewal()
+    {
+        var user = await fixture.AddUserAsync("life-renew@example.com");
+        var (certificate, _) = await fixture.IssueAsync(user);
+        var serial = Ca.Serials.SerialNumber.Canonicalize(certificate.SerialNumber);
+        var page = await fixture.NewPageAsync();
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!);
+        await page.GotoAsync("requests");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await page.Locator("[data-grid-state=ready]").Nth(1).WaitForAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Renew" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("renewal-of")).ToContainTextAsync(serial);
+        await Assertions.Expect(page.GetByLabel("Justification")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex($"Renewal of certificate {serial}"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit request" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("requests-message")).ToContainTextAsync("Your request is submitted");
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        var request = await scope.ServiceProvider.GetRequiredService<Data.EnrollmentDbContext>().Requests
+            .SingleAsync(r => r.RequesterId == user.Id);
+        Assert.Equal(serial, request.RenewalOf);
     }
 
     /// <summary>Reloads the pickup page after a pickup: it must refuse, naming how it was picked up in the history.</summary>

@@ -67,6 +67,24 @@ public sealed class MyRequestsTests(PortalFixture fixture) : IClassFixture<Porta
     }
 
     [Fact]
+    public async Task Submit_ARenewal_OfAnOwnCertificateIsRecorded_OfAnotherUsersIsRefused()
+    {
+        var (requester, user) = await RequestFlow.RequesterAsync(fixture.Portal);
+        var (_, otherUser) = await RequestFlow.RequesterAsync(fixture.Portal);
+        var (serial, _) = await fixture.IssueAsync(user);
+        var (othersSerial, _) = await fixture.IssueAsync(otherUser);
+
+        var refused = await Requests.SubmitAsync(requester, "privileged-access", RequestFlow.Justification, null, othersSerial);
+        var (id, refusal) = await Requests.SubmitAsync(requester, "privileged-access", RequestFlow.Justification, null, serial.ToLowerInvariant());
+
+        Assert.Equal(MyRequests.NotRenewable, refused.Refusal);
+        Assert.Null(refusal);
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>().Requests.AsNoTracking().SingleAsync(r => r.Id == id);
+        Assert.Equal(serial, stored.RenewalOf);
+    }
+
+    [Fact]
     public async Task Mail_TellsApproversOfARequest_AndTheRequesterOfTheDecision_InJapaneseAndEnglish()
     {
         var (approver, connection) = await AdminSession.CreateAsync(fixture.Portal, role: Roles.Approver);
