@@ -1,9 +1,11 @@
 using System.Security.Claims;
+using Enrollment.Data;
 using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Approvals;
 using Enrollment.Web.Features.Requests;
 using Enrollment.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace Enrollment.Web.Tests.Infrastructure;
 
@@ -40,6 +42,13 @@ public static class RequestFlow
         var (id, refusal) = await portal.Services.GetRequiredService<MyRequests>().SubmitAsync(requester, "privileged-access", Justification, "127.0.0.1");
         Assert.Null(refusal);
         return id!.Value;
+    }
+
+    /// <summary>The request as stored now.</summary>
+    public static async Task<EnrollmentRequest> StoredAsync(RunningPortal portal, Guid id)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>().Requests.AsNoTracking().SingleAsync(r => r.Id == id);
     }
 
     /// <summary>Submits for the requester and has a new approver (two-factor, own certificate) approve it.</summary>

@@ -1,11 +1,9 @@
 using Enrollment.Ca.Revocation;
-using Enrollment.Data;
 using Enrollment.Data.Entities;
 using Enrollment.E2E.Tests.Infrastructure;
 using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Infrastructure;
 using Enrollment.Web.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace Enrollment.E2E.Tests.Features.Requests;
@@ -33,9 +31,7 @@ public sealed class ApproverGateTests(BrowserPortalFixture fixture) : IClassFixt
 
         await Assertions.Expect(page.GetByTestId("queue-message")).ToContainTextAsync("Your certificate was revoked.");
         Assert.Matches("Reference code: [A-Z2-9]{8}", await page.GetByTestId("queue-message").InnerTextAsync());
-        await using var scope = fixture.Portal.Services.CreateAsyncScope();
-        var request = await scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>().Requests.AsNoTracking().SingleAsync(r => r.Id == id);
-        Assert.Equal(RequestState.Pending, request.State);
+        Assert.Equal(RequestState.Pending, (await RequestFlow.StoredAsync(fixture.Portal, id)).State);
     }
 
     [Fact]

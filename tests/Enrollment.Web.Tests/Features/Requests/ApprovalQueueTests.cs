@@ -26,7 +26,7 @@ public sealed class ApprovalQueueTests(PortalFixture fixture) : IClassFixture<Po
         var refusal = await Queue.ApproveAsync(approver, connection, id, "self");
 
         Assert.Equal(ApprovalQueue.OwnRequest, refusal);
-        Assert.Equal(RequestState.Pending, (await RequestAsync(id)).State);
+        Assert.Equal(RequestState.Pending, (await RequestFlow.StoredAsync(fixture.Portal, id)).State);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class ApprovalQueueTests(PortalFixture fixture) : IClassFixture<Po
 
             Assert.Single(outcomes, o => o is null);
             Assert.Single(outcomes, o => o == ApprovalQueue.AlreadyDecided);
-            var stored = await RequestAsync(id);
+            var stored = await RequestFlow.StoredAsync(fixture.Portal, id);
             Assert.Equal(outcomes[0] is null ? RequestState.Approved : RequestState.Rejected, stored.State);
             await using var scope = fixture.Portal.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
@@ -66,7 +66,7 @@ public sealed class ApprovalQueueTests(PortalFixture fixture) : IClassFixture<Po
         var id = await RequestFlow.SubmitAsync(fixture.Portal, requester);
 
         Assert.Equal(ApprovalQueue.CommentRequired, await Queue.RejectAsync(approver, connection, id, "  "));
-        Assert.Equal(RequestState.Pending, (await RequestAsync(id)).State);
+        Assert.Equal(RequestState.Pending, (await RequestFlow.StoredAsync(fixture.Portal, id)).State);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class ApprovalQueueTests(PortalFixture fixture) : IClassFixture<Po
         await Assert.ThrowsAsync<RoleRequiredException>(() => Queue.ListAsync(requester, connection, new QueueQuery(), 0, 20));
 
         Assert.Equal(Roles.Approver, refused.Role);
-        Assert.Equal(RequestState.Pending, (await RequestAsync(id)).State);
+        Assert.Equal(RequestState.Pending, (await RequestFlow.StoredAsync(fixture.Portal, id)).State);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class ApprovalQueueTests(PortalFixture fixture) : IClassFixture<Po
         var refused = await Assert.ThrowsAsync<CertificateRequiredException>(() => Queue.ApproveAsync(approver, connection, id, null));
 
         Assert.Equal(GateFailure.Revoked, refused.Result.Verdict.Failure);
-        Assert.Equal(RequestState.Pending, (await RequestAsync(id)).State);
+        Assert.Equal(RequestState.Pending, (await RequestFlow.StoredAsync(fixture.Portal, id)).State);
     }
 
     [Fact]
@@ -125,11 +125,5 @@ public sealed class ApprovalQueueTests(PortalFixture fixture) : IClassFixture<Po
             .IssueFromCsrAsync(requester, id, File.ReadAllBytes(csr), PickupMethod.Csr, null);
         Assert.Null(refusal);
         Assert.NotNull(issued);
-    }
-
-    private async Task<EnrollmentRequest> RequestAsync(Guid id)
-    {
-        await using var scope = fixture.Portal.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>().Requests.AsNoTracking().SingleAsync(r => r.Id == id);
     }
 }

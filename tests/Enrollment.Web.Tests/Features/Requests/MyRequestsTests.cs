@@ -79,9 +79,7 @@ public sealed class MyRequestsTests(PortalFixture fixture) : IClassFixture<Porta
 
         Assert.Equal(MyRequests.NotRenewable, refused.Refusal);
         Assert.Null(refusal);
-        await using var scope = fixture.Portal.Services.CreateAsyncScope();
-        var stored = await scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>().Requests.AsNoTracking().SingleAsync(r => r.Id == id);
-        Assert.Equal(serial, stored.RenewalOf);
+        Assert.Equal(serial, (await RequestFlow.StoredAsync(fixture.Portal, id!.Value)).RenewalOf);
     }
 
     [Fact]
@@ -92,9 +90,9 @@ public sealed class MyRequestsTests(PortalFixture fixture) : IClassFixture<Porta
         var (requester, user) = await RequestFlow.RequesterAsync(fixture.Portal);
 
         var id = await RequestFlow.SubmitAsync(fixture.Portal, requester);
-        var toApprover = await MailToAsync(approver.FindFirst(System.Security.Claims.ClaimTypes.Email)!.Value);
+        var toApprover = MailTo(approver.FindFirst(System.Security.Claims.ClaimTypes.Email)!.Value);
         Assert.Null(await fixture.Portal.Services.GetRequiredService<ApprovalQueue>().ApproveAsync(approver, connection, id, "fine"));
-        var toRequester = await MailToAsync(user.Email!);
+        var toRequester = MailTo(user.Email!);
 
         Assert.Contains(user.EmployeeId!, toApprover, StringComparison.Ordinal);
         Assert.Contains(RequestFlow.Justification, toApprover, StringComparison.Ordinal);
@@ -112,9 +110,9 @@ public sealed class MyRequestsTests(PortalFixture fixture) : IClassFixture<Porta
         await users.UpdateAsync(user);
     }
 
-    private Task<string> MailToAsync(string address) =>
-        Task.FromResult(Testing.MailText.NewestTo(fixture.Portal.Services.GetRequiredService<PickupEmailSender>().PickupDirectory, address)
-            ?? throw new Xunit.Sdk.XunitException($"no mail to {address}"));
+    private string MailTo(string address) =>
+        Testing.MailText.NewestTo(fixture.Portal.Services.GetRequiredService<PickupEmailSender>().PickupDirectory, address)
+        ?? throw new Xunit.Sdk.XunitException($"no mail to {address}");
 
     private async Task<int> CountAsync(System.Linq.Expressions.Expression<Func<EnrollmentRequest, bool>> predicate)
     {

@@ -31,7 +31,7 @@ public sealed class PickupTests(PortalFixture fixture) : IClassFixture<PortalFix
         Assert.DoesNotContain("Evil", subject, StringComparison.Ordinal);
         var chain = fixture.Files.Write("forged-chain.pem", issued.ChainPem);
         Assert.Contains("OK", OpenSsl.Ok(fixture.Files.Path, "verify", "-CAfile", chain, "-purpose", "sslclient", leaf), StringComparison.Ordinal);
-        var stored = await RequestAsync(id);
+        var stored = await RequestFlow.StoredAsync(fixture.Portal, id);
         Assert.Equal((RequestState.Issued, issued.Serial, "csr"), (stored.State, stored.CertificateSerial, stored.PickupMethod));
     }
 
@@ -84,7 +84,7 @@ public sealed class PickupTests(PortalFixture fixture) : IClassFixture<PortalFix
         var (_, refusal) = await PickUpWithAsync(requester, id, "P-256");
 
         Assert.Equal(Pickup.Lapsed, refusal);
-        Assert.Equal(RequestState.Lapsed, (await RequestAsync(id)).State);
+        Assert.Equal(RequestState.Lapsed, (await RequestFlow.StoredAsync(fixture.Portal, id)).State);
         Assert.Equal(0, await CertificatesOfRequestAsync(id));
     }
 
@@ -101,7 +101,7 @@ public sealed class PickupTests(PortalFixture fixture) : IClassFixture<PortalFix
         Assert.Null(ticket);
         Assert.Equal(Pickup.NotFound, opened);
         Assert.Equal(Pickup.NotFound, refusal);
-        Assert.Equal(RequestState.Approved, (await RequestAsync(id)).State);
+        Assert.Equal(RequestState.Approved, (await RequestFlow.StoredAsync(fixture.Portal, id)).State);
     }
 
     [Theory]
@@ -116,7 +116,7 @@ public sealed class PickupTests(PortalFixture fixture) : IClassFixture<PortalFix
         var (_, refusal) = await PickUpWithAsync(requester, id, key);
 
         Assert.Equal(code, refusal?.Code);
-        Assert.Equal(RequestState.Approved, (await RequestAsync(id)).State);
+        Assert.Equal(RequestState.Approved, (await RequestFlow.StoredAsync(fixture.Portal, id)).State);
         await PickUpAsync(requester, id);
     }
 
@@ -149,7 +149,7 @@ public sealed class PickupTests(PortalFixture fixture) : IClassFixture<PortalFix
 
         Assert.Null(file);
         Assert.Equal(Pickup.WeakPassword, refusal);
-        Assert.Equal(RequestState.Approved, (await RequestAsync(id)).State);
+        Assert.Equal(RequestState.Approved, (await RequestFlow.StoredAsync(fixture.Portal, id)).State);
     }
 
     [Fact]
@@ -200,11 +200,5 @@ public sealed class PickupTests(PortalFixture fixture) : IClassFixture<PortalFix
     {
         await using var scope = fixture.Portal.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>().Certificates.CountAsync(c => c.RequestId == id);
-    }
-
-    private async Task<EnrollmentRequest> RequestAsync(Guid id)
-    {
-        await using var scope = fixture.Portal.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>().Requests.AsNoTracking().SingleAsync(r => r.Id == id);
     }
 }
