@@ -204,8 +204,28 @@ public class BrowserPortalFixture : IAsyncLifetime
         await page.GotoAsync("account/login");
         await page.GetByLabel(japanese ? "メールアドレス" : "Email").FillAsync(email);
         await page.GetByLabel(japanese ? "パスワード" : "Password", new() { Exact = true }).FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = japanese ? "サインイン" : "Sign in" }).ClickAsync();
-        await page.WaitForLoadStateAsync();
+        await PostAndFollowAsync(page, page.GetByRole(AriaRole.Button, new() { Name = japanese ? "サインイン" : "Sign in" }));
+    }
+
+    /// <summary>
+    /// Submits a plain form and waits for the document it ends on, after any redirects. The page
+    /// already counts as loaded before the click, so waiting for a load state alone lets the next
+    /// step race the post.
+    /// </summary>
+    public static async Task PostAndFollowAsync(IPage page, ILocator submitButton)
+    {
+        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLoad(object? sender, IPage loadedPage) => loaded.TrySetResult();
+        page.Load += OnLoad;
+        try
+        {
+            await submitButton.ClickAsync();
+            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            page.Load -= OnLoad;
+        }
     }
 
     public virtual async Task DisposeAsync()

@@ -58,6 +58,9 @@ public sealed partial class PortalSession : IDisposable
         return Verdict().Match(html) is { Success: true } match ? match.Groups[1].Value : $"no verdict ({(int)response.StatusCode})";
     }
 
+    /// <summary>Fetches a page as this session; a redirect is returned, not followed.</summary>
+    public Task<HttpResponseMessage> GetAsync(string path) => client.GetAsync(path);
+
     public void Dispose() => client.Dispose();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

@@ -92,8 +92,7 @@ public sealed class TwoFactorSignInTests(BrowserPortalFixture fixture) : IClassF
         for (var attempt = 0; attempt < 5; attempt++)
         {
             await page.GetByLabel("Authenticator code").FillAsync("000000");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await page.WaitForLoadStateAsync();
+            await BrowserPortalFixture.PostAndFollowAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
         }
 
         await page.WaitForURLAsync("**/account/lockout");
