@@ -65,7 +65,8 @@ requests=$(value kib_per_circuit "$out/circuits-requests.env")
 {
   echo "| Measure | Enrollment | Peer | Ratio | Target |"
   echo "|---|---|---|---|---|"
-  echo "| Approver queue, first page, 10,000 pending (Chromium, navigation to rows shown) | $(value queue_first_page_ms_10000 "$out/pages.env") ms | same page, empty queue: $(value queue_first_page_ms_empty "$out/pages.env") ms | | < 300 ms (server part) |"
+  echo "| Approver queue, 10,000 pending (Chromium, navigation to first rows on screen; prerendered) | $(value queue_rows_visible_ms_10000 "$out/pages.env") ms | | | < 300 ms |"
+  echo "| Approver queue, 10,000 pending (Chromium, navigation to interactive grid) | $(value queue_first_page_ms_10000 "$out/pages.env") ms | same page, empty queue: $(value queue_first_page_ms_empty "$out/pages.env") ms | | |"
   echo "| Approver queue, server part (authorize, gate, count, first 20) | $(value queue_service_ms_10000 "$out/pages.env") ms | empty: $(value queue_service_ms_empty "$out/pages.env") ms | | < 300 ms |"
   echo "| My certificates, 1,000 certificates (Chromium, navigation to rows shown) | $(value my_certificates_ms_1000 "$out/pages.env") ms | 1 certificate: $(value my_certificates_ms_1 "$out/pages.env") ms | | |"
   for kind in interactive_ms warm_interactive_ms; do

@@ -4,6 +4,7 @@
 #   CRL:       100,000 revoked entries, database to signed file, vs `openssl ca -gencrl` over an equivalent index
 #   Issuance:  CSR to durable record, vs `openssl ca -batch` for the same key type, and `openssl speed`
 #   Pages:     approver queue and "my certificates" in Chromium, memory per circuit vs the Blazor template (bench/pages.sh)
+#   Admin list: 100,000 certificates issued through the portal: first page, searches, sorts, CSV export (bench/admin-list.sh)
 # Every load is bounded in time and sent to 127.0.0.1 only. Results also go to bench/out/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -92,6 +93,9 @@ echo "  ours ${ours_issue}/s | openssl ca -batch ${theirs_issue}/s | openssl spe
 echo "== Blazor pages (bench/pages.sh)"
 out=$out web=$web bash bench/pages.sh
 
+echo "== Admin certificate list over 100,000 certificates (bench/admin-list.sh)"
+out=$out bench_exe=$bench_exe bash bench/admin-list.sh
+
 {
   echo "# Benchmark results ($(date -u +%Y-%m-%d), $(nproc) cores, ${DURATION}s per load run)"
   echo
@@ -106,6 +110,7 @@ out=$out web=$web bash bench/pages.sh
   echo "| Issuance with durable records | ${ours_issue}/s | openssl ca -batch: ${theirs_issue}/s | $(ratio "$ours_issue" "$theirs_issue") | >= 0.50 |"
   echo "| ECDSA P-256 signatures (ceiling) | | openssl speed: ${speed}/s | | |"
   tail -n +3 "$out/pages.md"
+  tail -n +3 "$out/admin-list.md"
 } > "$out/results.md"
 echo
 cat "$out/results.md"

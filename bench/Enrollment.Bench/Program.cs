@@ -14,7 +14,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 // Usage: Enrollment.Bench crl <entries> <work-dir>   |   Enrollment.Bench issue <count> <parallelism> <work-dir>
-//        Enrollment.Bench pages <work-dir>   |   prepare-portal <data-dir> <email> <password>
+//        Enrollment.Bench pages <work-dir>   |   admin-list <work-dir>   |   prepare-portal <data-dir> <email> <password>
 //        Enrollment.Bench circuits <url> <server-pid> <count> [<email> <password>]
 // Prints "key=value" lines that bench/run.sh reads.
 var verb = args.ElementAtOrDefault(0);
@@ -24,6 +24,7 @@ return verb switch
     "issue" => await Issue(int.Parse(args[1]), int.Parse(args[2]), args[3]),
     "parts" => await Parts(args[1]),
     "pages" => await PageBench.RenderAsync(args[1]),
+    "admin-list" => await AdminListBench.RunAsync(args[1]),
     "prepare-portal" => await PageBench.PreparePortalAsync(args[1], args[2], args[3]),
     "circuits" => await PageBench.CircuitMemoryAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), args.ElementAtOrDefault(4), args.ElementAtOrDefault(5)),
     _ => Usage(),

@@ -57,4 +57,10 @@ public sealed class IssuedCertificate
     public DateTime? LastSeenAt { get; set; }
 
     public string? LastSeenAddress { get; set; }
+
+    /// <summary>The nearest "days before expiry" reminder already sent to the owner (30, then 7 by default).</summary>
+    public int? ReminderDaysSent { get; set; }
+
+    /// <summary>When the expiry sweep recorded the end of validity (audited once as certificate.expired).</summary>
+    public DateTime? ExpiredAt { get; set; }
 }

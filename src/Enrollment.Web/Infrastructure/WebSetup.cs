@@ -6,6 +6,8 @@ using Microsoft.Extensions.WebEncoders;
 using Enrollment.Web.Components;
 using Enrollment.Web.Features.Account;
 using Enrollment.Web.Features.Admin;
+using Enrollment.Web.Features.Admin.Certificates;
+using Enrollment.Web.Features.Certificates.Expiry;
 using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Features.Publication;
 using Enrollment.Web.Features.Requests;
@@ -72,6 +74,7 @@ public static class WebSetup
         services.AddAdministration();
         services.AddClientCertificateGate(builder.Configuration);
         services.AddRequests(builder.Configuration);
+        services.AddExpiry(builder.Configuration);
         return builder;
     }
 
@@ -98,6 +101,7 @@ public static class WebSetup
         app.MapPublication();
         app.MapAccounts();
         app.MapCultureSwitch();
+        app.MapAdminCertificates();
         // The framework's own frame-ancestors CSP would be a second policy; ours already says 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;

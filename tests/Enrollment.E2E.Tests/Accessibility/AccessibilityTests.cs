@@ -90,4 +90,24 @@ public sealed class AccessibilityTests(BrowserPortalFixture fixture) : IClassFix
 
         Assert.Empty(await Axe.SeriousViolationsAsync(page));
     }
+
+    [Theory]
+    [InlineData("en-US")]
+    [InlineData("ja-JP")]
+    public async Task CertificateListAndDetail_HaveNoSeriousViolation(string language)
+    {
+        var owner = await fixture.AddUserAsync($"axe-cert-owner-{language}@example.com");
+        var (certificate, _) = await fixture.IssueAsync(owner);
+        var page = await fixture.NewAdminPageAsync($"axe-cert-admin-{language}@example.com", language, bypassCsp: true);
+
+        await page.GotoAsync("admin/certificates");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await page.Locator("[data-grid-state=ready]").WaitForAsync();
+        Assert.Empty(await Axe.SeriousViolationsAsync(page));
+
+        await page.GotoAsync($"admin/certificates/{certificate.SerialNumber}");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await page.GetByTestId("certificate-fields").WaitForAsync();
+        Assert.Empty(await Axe.SeriousViolationsAsync(page));
+    }
 }

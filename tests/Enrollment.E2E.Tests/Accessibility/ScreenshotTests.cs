@@ -12,9 +12,9 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
     private static readonly string Output = Path.Combine(Axe.RepositoryRoot(), "artifacts", "screenshots");
 
     [Theory]
-    [InlineData("en-US", "Sign in", "Two-factor sign-in", "Users")]
-    [InlineData("ja-JP", "サインイン", "2 要素認証", "ユーザー")]
-    public async Task AccountPages_RenderInTheirLanguage(string language, string signIn, string twoFactor, string users)
+    [InlineData("en-US", "Sign in", "Two-factor sign-in", "Users", "Certificate", "Revoke", "No")]
+    [InlineData("ja-JP", "サインイン", "2 要素認証", "ユーザー", "証明書の詳細", "失効させる", "いいえ")]
+    public async Task AccountPages_RenderInTheirLanguage(string language, string signIn, string twoFactor, string users, string certificate, string revoke, string no)
     {
         var tag = language[..2];
         var page = await fixture.NewPageAsync(language);
@@ -48,6 +48,19 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
         await BrowserPortalFixture.WaitUntilInteractiveAsync(admin);
         await admin.Locator("[data-grid-state=ready]").WaitForAsync();
         await SaveAsync(admin, $"certificates.{tag}.png");
+
+        var holder = await Web.Tests.Infrastructure.RequestFlow.PrincipalOfAsync(fixture.Portal, await fixture.FindAsync(email));
+        var request = await Web.Tests.Infrastructure.RequestFlow.ApprovedRequestAsync(fixture.Portal, holder);
+        var (_, picked, _) = await fixture.Portal.Services.GetRequiredService<Web.Features.Requests.Pickup>()
+            .IssueServerPkcs12Async(holder, request, Ca.Packaging.ServerKeyType.EcdsaP256, "screenshot password", "192.0.2.10");
+        await admin.GotoAsync($"admin/certificates/{picked!.Serial}");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(admin);
+        await Assertions.Expect(admin.Locator("h1")).ToHaveTextAsync(certificate);
+        await SaveAsync(admin, $"certificate-detail.{tag}.png");
+        await admin.GetByRole(AriaRole.Button, new() { Name = revoke, Exact = true }).ClickAsync();
+        await admin.GetByRole(AriaRole.Alertdialog).WaitForAsync();
+        await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Output, $"revoke-dialog.{tag}.png") });
+        await admin.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = no }).ClickAsync();
 
         await admin.GotoAsync("admin/ca");
         await Assertions.Expect(admin.Locator("tr[data-role]")).ToHaveCountAsync(3);

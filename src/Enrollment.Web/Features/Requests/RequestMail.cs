@@ -34,9 +34,14 @@ public sealed partial class RequestMail(
         SendAsync([requester.Email!], "MailIssuedSubject", "MailIssuedBody",
             requester.DisplayName, serial, $"{notAfter:yyyy-MM-dd}", Portal + "requests");
 
+    /// <summary>The owner hears that a certificate ends soon, with the way to renew it.</summary>
+    public Task ExpiringAsync(string email, string displayName, string serial, DateTime notAfter, int daysLeft) =>
+        SendAsync([email], "MailExpiringSubject", "MailExpiringBody", displayName, serial, $"{notAfter:yyyy-MM-dd HH:mm} UTC", daysLeft, Portal + "requests");
+
     private async Task SendAsync(IEnumerable<string> recipients, string subjectKey, string bodyKey, params object[] arguments)
     {
-        var subject = $"{InCulture("ja", subjectKey)} / {InCulture("en", subjectKey)}";
+        // Subjects take the same arguments; most simply ignore them.
+        var subject = $"{InCulture("ja", subjectKey, arguments)} / {InCulture("en", subjectKey, arguments)}";
         var body = $"{InCulture("ja", bodyKey, arguments)}\n\n----\n\n{InCulture("en", bodyKey, arguments)}";
         foreach (var recipient in recipients.Distinct(StringComparer.OrdinalIgnoreCase))
         {

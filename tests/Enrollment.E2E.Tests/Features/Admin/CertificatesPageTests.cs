@@ -20,12 +20,16 @@ public sealed class CertificatesPageTests(BrowserPortalFixture fixture) : IClass
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(1);
         await page.Locator("[data-grid-state=ready]").WaitForAsync();
-        await page.Locator("td", new() { HasText = serial }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = serial }).ClickAsync();
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("certificate-fields")).ToContainTextAsync(owner.EmployeeId!);
         await page.GetByLabel("Reason").SelectOptionAsync("KeyCompromise");
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alertdialog)).ToContainTextAsync("lost-laptop@example.com");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alertdialog)).ToContainTextAsync(serial);
         await page.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("certificates-message")).ToContainTextAsync($"{serial} is revoked");
+        await Assertions.Expect(page.GetByTestId("certificate-message")).ToContainTextAsync($"{serial} is revoked");
+        await Assertions.Expect(page.GetByTestId("detail-status")).ToContainTextAsync("keyCompromise");
 
         using var files = new TemporaryDirectory();
         var authority = fixture.Portal.Services.GetRequiredService<Ca.Authority.CertificateAuthority>();
@@ -38,5 +42,78 @@ public sealed class CertificatesPageTests(BrowserPortalFixture fixture) : IClass
         Assert.Contains("Reason: keyCompromise", ocsp, StringComparison.Ordinal);
         var crl = files.Write("crl.der", await new HttpClient().GetByteArrayAsync(new Uri(fixture.Portal.Http, "pki/issuing.crl")));
         Assert.Contains($"Serial Number: {serial}", OpenSsl.Ok(files.Path, "crl", "-inform", "DER", "-in", crl, "-noout", "-text"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Detail_DownloadsThePem_ThatOpenSslReadsAsTheSameCertificate()
+    {
+        var owner = await fixture.AddUserAsync("pem-owner@example.com");
+        var (certificate, _) = await fixture.IssueAsync(owner);
+        var page = await fixture.NewAdminPageAsync("pem-admin@example.com");
+        await page.GotoAsync($"admin/certificates/{certificate.SerialNumber.ToLowerInvariant()}");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-pem").ClickAsync());
+
+        using var files = new TemporaryDirectory();
+        var pem = Path.Combine(files.Path, download.SuggestedFilename);
+        await download.SaveAsAsync(pem);
+        Assert.Equal($"{certificate.SerialNumber}.pem", download.SuggestedFilename);
+        Assert.Equal($"serial={certificate.SerialNumber}", OpenSsl.Ok(files.Path, "x509", "-in", pem, "-noout", "-serial").Trim());
+        Assert.Contains(certificate.Thumbprint, OpenSsl.Ok(files.Path, "x509", "-in", pem, "-noout", "-fingerprint", "-sha1").Replace(":", ""), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Admin_RevokesEveryCertificateOfALeaver_AndOcspSaysRevokedForEach()
+    {
+        var leaver = await fixture.AddUserAsync("leaver-bulk@example.com");
+        var (first, _) = await fixture.IssueAsync(leaver);
+        var (second, _) = await fixture.IssueAsync(leaver);
+        var page = await fixture.NewAdminPageAsync("bulk-admin@example.com");
+        await page.GotoAsync($"admin/certificates/{first.SerialNumber}");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+
+        await page.GetByLabel("Reason").SelectOptionAsync("AffiliationChanged");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke all of this user's certificates" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alertdialog)).ToContainTextAsync("leaver-bulk@example.com");
+        await page.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("certificate-message")).ToContainTextAsync("2 certificate(s) of leaver-bulk@example.com revoked");
+
+        using var files = new TemporaryDirectory();
+        var authority = fixture.Portal.Services.GetRequiredService<Ca.Authority.CertificateAuthority>();
+        var issuing = files.Write("issuing.pem", authority.Issuing.ExportCertificatePem());
+        var chain = files.Write("chain.pem", authority.Issuing.ExportCertificatePem() + "\n" + authority.Root.ExportCertificatePem());
+        foreach (var certificate in new[] { first, second })
+        {
+            var leaf = files.Write($"{certificate.SerialNumber}.pem", certificate.ExportCertificatePem());
+            var ocsp = OpenSsl.Run(files.Path, "ocsp", "-issuer", issuing, "-cert", leaf, "-CAfile", chain,
+                "-url", new Uri(fixture.Portal.Http, "pki/ocsp").AbsoluteUri).All;
+            Assert.Contains($"{leaf}: revoked", ocsp, StringComparison.Ordinal);
+            Assert.Contains("Reason: affiliationChanged", ocsp, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Export_OfTheCurrentFilter_DownloadsACsvWithExactlyThoseCertificates()
+    {
+        var owner = await fixture.AddUserAsync("csv-owner@example.com");
+        var serials = new[] { (await fixture.IssueAsync(owner)).Certificate.SerialNumber, (await fixture.IssueAsync(owner)).Certificate.SerialNumber };
+        await fixture.IssueAsync(await fixture.AddUserAsync("csv-someone-else@example.com"));
+        var page = await fixture.NewAdminPageAsync("csv-admin@example.com");
+        await page.GotoAsync("admin/certificates");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+
+        await page.GetByLabel("Search").FillAsync("csv-owner@");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(2);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-csv").ClickAsync());
+
+        using var files = new TemporaryDirectory();
+        var csv = Path.Combine(files.Path, "export.csv");
+        await download.SaveAsAsync(csv);
+        var lines = File.ReadAllLines(csv);
+        Assert.Equal(Web.Features.Admin.Certificates.CertificateCsv.Header, lines[0]);
+        Assert.Equal(serials.Order(), lines.Skip(1).Select(l => l.Split(',')[0]).Order());
+        Assert.All(lines.Skip(1), l => Assert.Contains("csv-owner@example.com", l, StringComparison.Ordinal));
     }
 }

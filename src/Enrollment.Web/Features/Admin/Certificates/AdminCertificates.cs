@@ -5,20 +5,13 @@ using Enrollment.Ca.Serials;
 using Enrollment.Data;
 using Enrollment.Data.Certificates;
 using Enrollment.Data.Entities;
+using Enrollment.Web.Features.Admin.Audit;
 using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Features.Gate;
+using Enrollment.Web.Features.Requests;
 using Microsoft.EntityFrameworkCore;
 
 namespace Enrollment.Web.Features.Admin.Certificates;
-
-public enum CertificateStatusFilter
-{
-    All,
-    Valid,
-    ExpiringSoon,
-    Expired,
-    Revoked,
-}
 
 /// <summary>A certificate as the admin list shows it.</summary>
 public sealed record CertificateRow(
@@ -26,11 +19,11 @@ public sealed record CertificateRow(
     DateTime NotBefore, DateTime NotAfter, DateTime? RevokedAt, RevocationReason? Reason, DateTime? LastSeenAt);
 
 /// <summary>
-/// Every issued certificate for administrators: search by owner, email, employee id or serial (any
-/// case, with or without colons), filter by status, page on the server, and revoke. Every call
+/// Every issued certificate for administrators: search, filter, sort and page on the server (see
+/// <see cref="CertificateQuery"/>), export as streamed CSV, decode one in detail, and revoke. Every call
 /// authorizes again and runs in its own scope; revocation reaches the CRL and OCSP before it returns.
 /// </summary>
-public sealed class AdminCertificates(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class AdminCertificates(IServiceScopeFactory scopes, AuditTrail audit, TimeProvider time)
 {
     /// <summary>The reasons an administrator may choose (certificateHold is never offered).</summary>
     public static readonly RevocationReason[] Reasons =
@@ -40,36 +33,63 @@ public sealed class AdminCertificates(IServiceScopeFactory scopes, TimeProvider 
     ];
 
     public async Task<(IReadOnlyList<CertificateRow> Rows, int Total)> ListAsync(
-        ClaimsPrincipal actor, ConnectionCertificate connection, string? search, CertificateStatusFilter status, int skip, int take)
+        ClaimsPrincipal actor, ConnectionCertificate connection, CertificateQuery query, int skip, int take)
     {
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<PrivilegedAuthorization>().DemandAdminAsync(actor, connection);
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
-        var now = time.GetUtcNow().UtcDateTime;
-        var soon = now + Health.CaHealth.ExpiringSoon;
-        var query = db.Certificates.AsNoTracking().Where(c => c.State == IssuanceState.Issued);
-        if (!string.IsNullOrWhiteSpace(search))
-        {
-            var term = search.Trim();
-            var serial = SerialNumber.TryCanonicalize(term, out var canonical) ? canonical : null;
-            var upper = term.ToUpperInvariant();
-            query = query.Where(c => c.SerialNumber == serial || c.User!.NormalizedEmail!.Contains(upper)
-                                     || c.User.DisplayName.ToUpper().Contains(upper) || (c.User.EmployeeId != null && c.User.EmployeeId.ToUpper() == upper));
-        }
-        query = status switch
-        {
-            CertificateStatusFilter.Valid => query.Where(c => c.RevokedAt == null && c.NotAfter > now),
-            CertificateStatusFilter.ExpiringSoon => query.Where(c => c.RevokedAt == null && c.NotAfter > now && c.NotAfter <= soon),
-            CertificateStatusFilter.Expired => query.Where(c => c.RevokedAt == null && c.NotAfter <= now),
-            CertificateStatusFilter.Revoked => query.Where(c => c.RevokedAt != null),
-            _ => query,
-        };
-        var total = await query.CountAsync();
-        var rows = await query.OrderByDescending(c => c.Id).Skip(skip).Take(Math.Clamp(take, 1, 100))
-            .Select(c => new CertificateRow(c.SerialNumber, c.UserId, c.User!.Email!, c.User.DisplayName, c.User.EmployeeId, c.Profile,
-                c.NotBefore, c.NotAfter, c.RevokedAt, c.RevocationReason, c.LastSeenAt))
-            .ToListAsync();
+        var filtered = query.Apply(db, time.GetUtcNow().UtcDateTime);
+        var total = await filtered.CountAsync();
+        var rows = await Rows(query.Order(filtered).Skip(skip).Take(Math.Clamp(take, 1, 100))).ToListAsync();
         return (rows, total);
+    }
+
+    /// <summary>Writes every certificate of the filter as CSV to the output as the rows arrive; returns how many.</summary>
+    public async Task<int> ExportAsync(ClaimsPrincipal actor, ConnectionCertificate connection, CertificateQuery query, Stream output, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var admin = await scope.ServiceProvider.GetRequiredService<PrivilegedAuthorization>().DemandAdminAsync(actor, connection);
+        var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
+        var now = time.GetUtcNow().UtcDateTime;
+        var rows = Rows(query.Order(query.Apply(db, now))).AsAsyncEnumerable();
+        var count = await CertificateCsv.WriteAsync(rows, output, now, cancellationToken);
+        await audit.AppendAsync(db, new AuditEntry(admin.Email!, "certificates.exported", null, $"rows={count} filter={query.ToQueryString()}", connection.Address));
+        return count;
+    }
+
+    /// <summary>One certificate decoded, with its request, approval and audit history; null when no such certificate was issued.</summary>
+    public async Task<CertificateDetails?> DetailsAsync(ClaimsPrincipal actor, ConnectionCertificate connection, string serial)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<PrivilegedAuthorization>().DemandAdminAsync(actor, connection);
+        if (!SerialNumber.TryCanonicalize(serial, out var canonical))
+        {
+            return null;
+        }
+        var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
+        var issued = db.Certificates.AsNoTracking().Where(c => c.SerialNumber == canonical && c.State == IssuanceState.Issued);
+        var row = await Rows(issued).SingleOrDefaultAsync();
+        var stored = await issued.Select(c => new { c.Certificate, c.RequestId }).SingleOrDefaultAsync();
+        if (row is null || stored?.Certificate is null)
+        {
+            return null;
+        }
+        var request = stored.RequestId is { } requestId
+            ? await db.Requests.AsNoTracking().Where(r => r.Id == requestId)
+                .Select(r => new RequestHistory(
+                    new MyRequestRow(r.Id, r.Profile, r.Justification, r.State, r.SubmittedAt, r.DeciderName, r.DecidedAt, r.DecisionComment,
+                        r.PickupDeadline, r.ClosedAt, r.PickupMethod, r.CertificateSerial),
+                    r.Requester!.Email!, r.RenewalOf))
+                .SingleOrDefaultAsync()
+            : null;
+        var requestTarget = stored.RequestId?.ToString();
+        var events = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.Target == canonical || (requestTarget != null && e.Target == requestTarget))
+            .OrderBy(e => e.Id).Take(200)
+            .Select(e => new AuditRow(e.Id, e.OccurredAt, e.Actor, e.Address, e.EventType, e.Target, e.Details))
+            .ToListAsync();
+        var (pem, fields, extensions) = CertificateDetails.Decode(stored.Certificate);
+        return new CertificateDetails(row, pem, fields, extensions, request, events);
     }
 
     public async Task<Refusal?> RevokeAsync(ClaimsPrincipal actor, ConnectionCertificate connection, string serial, RevocationReason reason)
@@ -106,4 +126,8 @@ public sealed class AdminCertificates(IServiceScopeFactory scopes, TimeProvider 
         }
         return count;
     }
+
+    private static IQueryable<CertificateRow> Rows(IQueryable<IssuedCertificate> certificates) =>
+        certificates.Select(c => new CertificateRow(c.SerialNumber, c.UserId, c.User!.Email!, c.User.DisplayName, c.User.EmployeeId, c.Profile,
+            c.NotBefore, c.NotAfter, c.RevokedAt, c.RevocationReason, c.LastSeenAt));
 }

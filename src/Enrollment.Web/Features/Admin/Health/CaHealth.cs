@@ -18,7 +18,7 @@ public sealed class CaHealth(
     IHttpClientFactory http, PublicationUrls urls, IOptions<GateOptions> gate, TimeProvider time)
 {
     /// <summary>Certificates expiring within this are "expiring soon". Defaults to 30 days.</summary>
-    public static readonly TimeSpan ExpiringSoon = TimeSpan.FromDays(30);
+    public static readonly TimeSpan ExpiringSoon = Web.Features.Certificates.CertificateStatusText.ExpiringSoon;
 
     public async Task<CaHealthReport> BuildAsync(ClaimsPrincipal actor, ConnectionCertificate connection, CancellationToken cancellationToken)
     {
