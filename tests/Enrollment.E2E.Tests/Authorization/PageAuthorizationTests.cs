@@ -1,5 +1,6 @@
 using Enrollment.E2E.Tests.Infrastructure;
 using Enrollment.Web.Infrastructure;
+using Microsoft.Playwright;
 
 namespace Enrollment.E2E.Tests.Authorization;
 
@@ -9,14 +10,18 @@ namespace Enrollment.E2E.Tests.Authorization;
 /// </summary>
 public sealed class PageAuthorizationTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
 {
-    private static readonly string[] Pages = ["", "account/manage", "account/manage/password", "account/manage/two-factor", "admin/users", "requests", "approvals"];
+    private static readonly string[] Pages =
+    [
+        "", "account/manage", "account/manage/password", "account/manage/two-factor", "admin/users", "requests", "approvals",
+        "admin/certificates", "admin/certificates/0A0B0C0D", "admin/certificates/export.csv", "admin/certificates/0A0B0C0D/pem", "admin/audit", "admin/ca",
+    ];
 
     [Theory]
-    [InlineData("anonymous", "/ | login | login | login | login | login | login")]
-    [InlineData("requester", "/ | /account/manage | /account/manage/password | /account/manage/two-factor | denied | /requests | denied")]
+    [InlineData("anonymous", "/ | login | login | login | login | login | login | login | login | login | login | login | login")]
+    [InlineData("requester", "/ | /account/manage | /account/manage/password | /account/manage/two-factor | denied | /requests | denied | denied | denied | denied | denied | denied | denied")]
     // This approver presents no certificate: the queue sends them to the certificate check.
-    [InlineData("approver", "/ | /account/manage | /account/manage/password | /account/manage/two-factor | denied | /requests | /account/certificate")]
-    [InlineData("admin", "/ | /account/manage | /account/manage/password | /account/manage/two-factor | /admin/users | /requests | denied")]
+    [InlineData("approver", "/ | /account/manage | /account/manage/password | /account/manage/two-factor | denied | /requests | /account/certificate | denied | denied | denied | denied | denied | denied")]
+    [InlineData("admin", "/ | /account/manage | /account/manage/password | /account/manage/two-factor | /admin/users | /requests | denied | /admin/certificates | /admin/certificates/0A0B0C0D | /admin/certificates/export.csv | /admin/certificates/0A0B0C0D/pem | /admin/audit | /admin/ca")]
     public async Task EveryPage_ForEachRole_LandsWhereTheRoleAllows(string role, string expected)
     {
         var email = $"matrix-{role}@example.com";
@@ -35,8 +40,7 @@ public sealed class PageAuthorizationTests(BrowserPortalFixture fixture) : IClas
         var landed = new List<string>();
         foreach (var path in Pages)
         {
-            await page.GotoAsync(path);
-            var url = new Uri(page.Url);
+            var url = await LandingAsync(page, path);
             landed.Add(url.AbsolutePath switch
             {
                 "/account/login" => "login",
@@ -46,5 +50,21 @@ public sealed class PageAuthorizationTests(BrowserPortalFixture fixture) : IClas
         }
 
         Assert.Equal(expected, string.Join(" | ", landed));
+    }
+
+    /// <summary>
+    /// Where a visit ends. A download would abort a navigation, so the download endpoints are asked
+    /// through the page's own request context (same cookies and certificate) without following redirects.
+    /// </summary>
+    private static async Task<Uri> LandingAsync(IPage page, string path)
+    {
+        if (!path.EndsWith(".csv", StringComparison.Ordinal) && !path.EndsWith("/pem", StringComparison.Ordinal))
+        {
+            await page.GotoAsync(path);
+            return new Uri(page.Url);
+        }
+        var response = await page.APIRequest.GetAsync(path, new() { MaxRedirects = 0 });
+        var target = new Uri(response.Url);
+        return response.Headers.TryGetValue("location", out var location) ? new Uri(target, location) : target;
     }
 }
