@@ -59,12 +59,12 @@ internal static class PageBench
     }
 
     /// <summary>A production-mode portal in this process on a free loopback port, with its data under the directory.</summary>
-    internal static async Task<WebApplication> StartPortalAsync(string directory)
+    internal static async Task<WebApplication> StartPortalAsync(string directory, params string[] settings)
     {
         var app = EnrollmentHost.Build(
         [
             "--urls=https://127.0.0.1:0", $"--Enrollment:DataDirectory={Path.Combine(directory, "data")}", "--Enrollment:PublicBaseUrl=http://127.0.0.1/",
-            "--Logging:LogLevel:Default=Warning", "--Enrollment:RateLimits:SignInPerMinute=100000", "--environment=Production",
+            "--Logging:LogLevel:Default=Warning", "--Enrollment:RateLimits:SignInPerMinute=100000", "--environment=Production", .. settings,
         ]);
         await StartupInitializer.InitializeAsync(app.Services);
         await BootstrapAdmin.EnsureAsync(app.Services, TextWriter.Null);

@@ -14,7 +14,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 // Usage: Enrollment.Bench crl <entries> <work-dir>   |   Enrollment.Bench issue <count> <parallelism> <work-dir>
-//        Enrollment.Bench pages <work-dir>   |   admin-list <work-dir>   |   prepare-portal <data-dir> <email> <password>
+//        Enrollment.Bench pages <work-dir>   |   admin-list <work-dir>   |   fuzz <inputs-per-parser> <seed> <work-dir>
+//        Enrollment.Bench races <rounds> <work-dir>   |   prepare-portal <data-dir> <email> <password>
 //        Enrollment.Bench circuits <url> <server-pid> <count> [<email> <password>]
 // Prints "key=value" lines that bench/run.sh reads.
 var verb = args.ElementAtOrDefault(0);
@@ -25,6 +26,8 @@ return verb switch
     "parts" => await Parts(args[1]),
     "pages" => await PageBench.RenderAsync(args[1]),
     "admin-list" => await AdminListBench.RunAsync(args[1]),
+    "fuzz" => await FuzzBench.RunAsync(int.Parse(args[1]), int.Parse(args[2]), args[3]),
+    "races" => await RaceBench.RunAsync(int.Parse(args[1]), args[2]),
     "prepare-portal" => await PageBench.PreparePortalAsync(args[1], args[2], args[3]),
     "circuits" => await PageBench.CircuitMemoryAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), args.ElementAtOrDefault(4), args.ElementAtOrDefault(5)),
     _ => Usage(),

@@ -47,10 +47,10 @@ public sealed class OcspResponder(CertificateAuthority authority, ICertificateSt
         {
             return Malformed;
         }
-        var ours = request.CertIds.Where(IsOurs).ToList();
-        if (ours.Count == 0)
+        // RFC 5019 2.2.3: not authoritative for this issuer. A CertID hashed with anything but SHA-1
+        // or SHA-256 can neither be matched nor echoed within our response profile: the same answer.
+        if (!request.CertIds.Any(IsOurs) || request.CertIds.Any(id => id.HashAlgorithm is not (Oids.Sha1 or Oids.Sha256)))
         {
-            // RFC 5019 2.2.3: not authoritative for this issuer.
             return Unauthorized;
         }
         var cacheKey = request.CertIds.Count == 1 && request.Nonce is null ? Convert.ToHexString(request.CertIds[0].Encoded) : null;

@@ -108,6 +108,17 @@ public sealed class OcspResponderTests(PortalFixture fixture) : IClassFixture<Po
     }
 
     [Fact]
+    public void Post_RequestWithACertIdHashedWithSha384_IsUnauthorizedNotAnInternalError()
+    {
+        // Found by the fuzz harness: such a CertID passed the reader, was answered "unknown", and the
+        // echo of its hash algorithm then failed the response lint, giving internalError.
+        var result = OpenSsl.Run(fixture.Files.Path, "ocsp", "-issuer", fixture.IssuingPem, "-serial", "0x0102",
+            "-sha384", "-serial", "0x0103", "-url", fixture.OcspUrl);
+
+        Assert.Contains("unauthorized (6)", result.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Post_RequestForAnotherIssuer_IsUnauthorized()
     {
         using var other = new TestAuthority();

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The fuzz campaign (docs/reliability.md): INPUTS seeded mutants (default 20,000) for every parser
+# that takes outside input, the OCSP endpoints over HTTPS against a portal on 127.0.0.1.
+# Exits non-zero on any crash, 5xx, internalError or refusal without a message.
+#   bench/fuzz.sh                 # INPUTS=20000 SEED=20261122
+set -euo pipefail
+cd "$(dirname "$0")/.."
+INPUTS=${INPUTS:-20000}
+SEED=${SEED:-20261122}
+out=${out:-$PWD/bench/out}
+mkdir -p "$out"; rm -rf "$out/fuzz"; mkdir -p "$out/fuzz"
+dotnet build bench/Enrollment.Bench -c Release --nologo -v quiet >/dev/null
+bench_exe=bench/Enrollment.Bench/bin/Release/net9.0/linux-x64/Enrollment.Bench
+status=0
+"$bench_exe" fuzz "$INPUTS" "$SEED" "$out/fuzz" 2>"$out/fuzz.log" | grep '=' > "$out/fuzz.env" || status=$?
+value() { awk -F= -v k="$1" '$1 == k {print $2}' "$out/fuzz.env"; }
+{
+  echo "| Parser | Inputs | Accepted | Refused with a message | Crashes (exception, 5xx, internalError) | Refused without a message | Seconds |"
+  echo "|---|---|---|---|---|---|---|"
+  for t in csr_der csr_pem ocsp_request forwarded_certificate_header ca_import_pkcs12 ocsp_http_post ocsp_http_get; do
+    echo "| ${t//_/-} | $(value ${t}_inputs) | $(value ${t}_accepted) | $(value ${t}_refused) | $(value ${t}_crashes) | $(value ${t}_unexplained) | $(value ${t}_seconds) |"
+  done
+} | tee "$out/fuzz.md"
+[ "$status" -eq 0 ] || { echo "fuzz: failures, see $out/fuzz.log"; exit "$status"; }
