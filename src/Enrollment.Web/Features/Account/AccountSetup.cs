@@ -34,7 +34,9 @@ public static class AccountSetup
                 identity.Tokens.AuthenticatorTokenProvider = OneTimeAuthenticatorTokenProvider.Name;
             })
             .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<Data.EnrollmentDbContext>()
+            // Identity's EF stores, with the second-factor secrets sealed at rest (ProtectedTokenUserStore).
+            .AddUserStore<ProtectedTokenUserStore>()
+            .AddRoleStore<Microsoft.AspNetCore.Identity.EntityFrameworkCore.RoleStore<IdentityRole, Data.EnrollmentDbContext>>()
             .AddSignInManager<EnrollmentSignInManager>()
             .AddClaimsPrincipalFactory<AccountClaims>()
             .AddDefaultTokenProviders()

@@ -78,6 +78,22 @@ public sealed class AdminCertificatesTests(PortalFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task EveryAction_ByAnApproverWithTwoFactorAndOwnCertificate_IsRefused()
+    {
+        var (approver, connection) = await AdminSession.CreateAsync(fixture.Portal, role: Roles.Approver);
+        var owner = await fixture.AddUserAsync($"kept-{Guid.NewGuid():N}@example.com", "K-" + Guid.NewGuid().ToString("N")[..8]);
+        var (serial, _) = await fixture.IssueAsync(owner);
+
+        await Assert.ThrowsAsync<RoleRequiredException>(() => Service().ListAsync(approver, connection, new CertificateQuery(), 0, 20));
+        await Assert.ThrowsAsync<RoleRequiredException>(() => Service().DetailsAsync(approver, connection, serial));
+        await Assert.ThrowsAsync<RoleRequiredException>(() => Service().ExportAsync(approver, connection, new CertificateQuery(), Stream.Null, default));
+        await Assert.ThrowsAsync<RoleRequiredException>(() => Service().RevokeAsync(approver, connection, serial, RevocationReason.KeyCompromise));
+        await Assert.ThrowsAsync<RoleRequiredException>(() => Service().RevokeAllOfUserAsync(approver, connection, owner.Id, RevocationReason.KeyCompromise));
+        var status = await fixture.Portal.Services.GetRequiredService<ICertificateStatusSource>().FindAsync(fixture.Authority.IssuerKeyId, serial, default);
+        Assert.Equal(CertificateState.Good, status.State);
+    }
+
+    [Fact]
     public async Task List_SortedAndFilteredByDates_UsesTheRangeAndTheChosenOrder()
     {
         var (admin, connection) = await AdminAsync();
