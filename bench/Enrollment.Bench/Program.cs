@@ -15,7 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 // Usage: Enrollment.Bench crl <entries> <work-dir>   |   Enrollment.Bench issue <count> <parallelism> <work-dir>
 //        Enrollment.Bench pages <work-dir>   |   admin-list <work-dir>   |   fuzz <inputs-per-parser> <seed> <work-dir>
-//        Enrollment.Bench races <rounds> <work-dir>   |   prepare-portal <data-dir> <email> <password>
+//        Enrollment.Bench races <rounds> <work-dir>   |   crash <runs> <work-dir> <seed>   |   prepare-portal <data-dir> <email> <password>
 //        Enrollment.Bench circuits <url> <server-pid> <count> [<email> <password>]
 // Prints "key=value" lines that bench/run.sh reads.
 var verb = args.ElementAtOrDefault(0);
@@ -28,6 +28,8 @@ return verb switch
     "admin-list" => await AdminListBench.RunAsync(args[1]),
     "fuzz" => await FuzzBench.RunAsync(int.Parse(args[1]), int.Parse(args[2]), args[3]),
     "races" => await RaceBench.RunAsync(int.Parse(args[1]), args[2]),
+    "crash" => await CrashBench.RunAsync(int.Parse(args[1]), args[2], int.Parse(args[3])),
+    "crash-child" => await CrashBench.ChildAsync(args[1]),
     "prepare-portal" => await PageBench.PreparePortalAsync(args[1], args[2], args[3]),
     "circuits" => await PageBench.CircuitMemoryAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), args.ElementAtOrDefault(4), args.ElementAtOrDefault(5)),
     _ => Usage(),

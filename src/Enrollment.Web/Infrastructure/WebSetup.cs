@@ -32,6 +32,13 @@ public static class WebSetup
             kestrel.ConfigureHttpsDefaults(https =>
             {
                 https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                https.OnAuthenticate = (_, ssl) =>
+                {
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        ssl.CipherSuitesPolicy = TlsCipherSuites.Policy;
+                    }
+                };
                 if (string.IsNullOrEmpty(context.Configuration["Kestrel:Certificates:Default:Path"]))
                 {
                     https.ServerCertificate = kestrel.ApplicationServices.GetRequiredService<TlsCertificateStore>().Certificate;

@@ -30,12 +30,13 @@ public sealed class NginxFrontFixture : BrowserPortalFixture
         var d = directory.Path;
         OpenSsl.Ok(d, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "server.key",
             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-days", "2", "-out", "server.pem");
-        directory.Write("client-ca.pem", authority.Issuing.ExportCertificatePem() + "\n" + authority.Root.ExportCertificatePem() + "\n");
+        directory.Write("client-ca.pem", authority.Issuing.ExportCertificatePem() + "\n");
+        directory.Write("trusted-ca.pem", authority.Root.ExportCertificatePem() + "\n");
         var upstream = $"127.0.0.1:{Portal.Http.Port}";
         var site = File.ReadAllText(Path.Combine(Axe.RepositoryRoot(), "deploy", "nginx", "enrollment.conf.template"))
             .Replace("{{LISTEN}}", $"127.0.0.1:{port}").Replace("{{SERVER_NAME}}", "localhost")
             .Replace("{{SERVER_CERTIFICATE}}", directory.File("server.pem")).Replace("{{SERVER_KEY}}", directory.File("server.key"))
-            .Replace("{{CLIENT_CA_FILE}}", directory.File("client-ca.pem")).Replace("{{OCSP_URL}}", $"http://{upstream}/pki/ocsp")
+            .Replace("{{CLIENT_CA_FILE}}", directory.File("client-ca.pem")).Replace("{{TRUSTED_CA_FILE}}", directory.File("trusted-ca.pem")).Replace("{{OCSP_URL}}", $"http://{upstream}/pki/ocsp")
             .Replace("{{UPSTREAM}}", upstream).Replace("{{PROXY_SOURCE}}", ProxySource)
             .Replace("{{RECOVERY_HEADERS}}", directory.File("recovery-headers.conf"));
         directory.Write("enrollment.conf", site);

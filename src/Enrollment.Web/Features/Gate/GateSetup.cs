@@ -38,8 +38,10 @@ public static class GateSetup
         https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
         https.AllowAnyClientCertificate();
         SslStreamCertificateContext? context = null;
-        https.OnAuthenticate = (_, ssl) =>
+        var before = https.OnAuthenticate;
+        https.OnAuthenticate = (connection, ssl) =>
         {
+            before?.Invoke(connection, ssl);
             if (ssl.ServerCertificate is X509Certificate2 server)
             {
                 context ??= SslStreamCertificateContext.Create(server, null, offline: true,
