@@ -15,7 +15,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 // Usage: Enrollment.Bench crl <entries> <work-dir>   |   Enrollment.Bench issue <count> <parallelism> <work-dir>
 //        Enrollment.Bench pages <work-dir>   |   admin-list <work-dir>   |   fuzz <inputs-per-parser> <seed> <work-dir>
-//        Enrollment.Bench races <rounds> <work-dir>   |   crash <runs> <work-dir> <seed>   |   prepare-portal <data-dir> <email> <password>
+//        Enrollment.Bench races <rounds> <work-dir>   |   crash <runs> <work-dir> <seed>   |   connections <seconds> <work-dir>
+//        Enrollment.Bench prepare-portal <data-dir> <email> <password>
 //        Enrollment.Bench circuits <url> <server-pid> <count> [<email> <password>]
 // Prints "key=value" lines that bench/run.sh reads.
 var verb = args.ElementAtOrDefault(0);
@@ -30,6 +31,7 @@ return verb switch
     "races" => await RaceBench.RunAsync(int.Parse(args[1]), args[2]),
     "crash" => await CrashBench.RunAsync(int.Parse(args[1]), args[2], int.Parse(args[3])),
     "crash-child" => await CrashBench.ChildAsync(args[1]),
+    "connections" => await ConnectionsBench.RunAsync(int.Parse(args[1]), args[2]),
     "prepare-portal" => await PageBench.PreparePortalAsync(args[1], args[2], args[3]),
     "circuits" => await PageBench.CircuitMemoryAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), args.ElementAtOrDefault(4), args.ElementAtOrDefault(5)),
     _ => Usage(),
