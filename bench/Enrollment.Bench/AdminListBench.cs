@@ -64,7 +64,7 @@ internal static class AdminListBench
             };
             foreach (var (name, query) in queries)
             {
-                PageBench.Report($"service_ms_{name}", await ServiceMedianAsync(() => list.ListAsync(principal, connection, query, 0, 20)));
+                PageBench.Report($"service_ms_{name}", await PageBench.CallMedianAsync(() => list.ListAsync(principal, connection, query, 0, 20)));
             }
             PageBench.Report("browser_first_page_ms", await PageBench.MedianAsync(page, "admin/certificates", 1));
             PageBench.Report("browser_rows_visible_ms", await PageBench.RowsVisibleMedianAsync(page, "admin/certificates"));
@@ -138,21 +138,6 @@ internal static class AdminListBench
         PageBench.Report($"export_seconds_{label}", watch.Elapsed.TotalSeconds);
         PageBench.Report($"export_mib_{label}", bytes / 1048576.0);
         PageBench.Report($"export_heap_growth_mib_{label}", (peak - baseline) / 1048576.0);
-    }
-
-    private static async Task<double> ServiceMedianAsync(Func<Task> query)
-    {
-        var timings = new List<double>();
-        for (var round = 0; round < 12; round++)
-        {
-            var watch = Stopwatch.StartNew();
-            await query();
-            if (round >= 2)
-            {
-                timings.Add(watch.Elapsed.TotalMilliseconds);
-            }
-        }
-        return PageBench.Median(timings);
     }
 
     /// <summary>Typing a search and pressing the button, until the grid shows that owner's rows; two owners in turn.</summary>

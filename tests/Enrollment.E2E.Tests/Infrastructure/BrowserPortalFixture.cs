@@ -198,10 +198,11 @@ public class BrowserPortalFixture : IAsyncLifetime
         await page.GetByRole(AriaRole.Heading, new() { Name = email, Level = 2 }).WaitForAsync();
     }
 
-    public static async Task SignInWithPasswordAsync(IPage page, string email, string password = Password, string language = "en-US")
+    /// <summary>Signs in on the page's own front, or on <paramref name="origin"/> (the portal behind nginx, say).</summary>
+    public static async Task SignInWithPasswordAsync(IPage page, string email, string password = Password, string language = "en-US", Uri? origin = null)
     {
         var japanese = language.StartsWith("ja", StringComparison.Ordinal);
-        await page.GotoAsync("account/login");
+        await page.GotoAsync(origin is null ? "account/login" : new Uri(origin, "account/login").AbsoluteUri);
         await page.GetByLabel(japanese ? "メールアドレス" : "Email").FillAsync(email);
         await page.GetByLabel(japanese ? "パスワード" : "Password", new() { Exact = true }).FillAsync(password);
         await PostAndFollowAsync(page, page.GetByRole(AriaRole.Button, new() { Name = japanese ? "サインイン" : "Sign in" }));

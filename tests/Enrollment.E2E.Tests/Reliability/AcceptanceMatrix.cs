@@ -19,8 +19,6 @@ namespace Enrollment.E2E.Tests.Reliability;
 /// </summary>
 public static class AcceptanceMatrix
 {
-    private const string Password = "correct horse battery staple";
-
     public static async Task<IReadOnlyList<string>> RunAsync(BrowserPortalFixture fixture, string tag, bool behindNginx)
     {
         var authority = fixture.Portal.Services.GetRequiredService<CertificateAuthority>();
@@ -65,7 +63,7 @@ public static class AcceptanceMatrix
         {
             // The same two headers as nginx itself would send them, from the proxy's own address: believed, then re-verified.
             var user = await fixture.AddUserAsync($"matrix-proxy-{tag}@example.com");
-            using var session = await PortalSession.SignInAsync(fixture.Portal, user.Email!, Password, IPAddress.Parse("127.0.0.2"));
+            using var session = await PortalSession.SignInAsync(fixture.Portal, user.Email!, BrowserPortalFixture.Password, IPAddress.Parse("127.0.0.2"));
             landings.Add($"proxy-header-unverifiable=verdict:{await session.CertificateVerdictAsync(Forwarded(rogue))}");
             landings.Add($"proxy-header-malformed=verdict:{await session.CertificateVerdictAsync(new Dictionary<string, string>
             {
@@ -86,9 +84,7 @@ public static class AcceptanceMatrix
         {
             return "nginx:" + await page.Locator("[data-proxy-status]").GetAttributeAsync("data-proxy-status");
         }
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await BrowserPortalFixture.PostAndFollowAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, email, origin: origin);
         await page.GotoAsync(new Uri(origin, "account/certificate").AbsoluteUri);
         return "verdict:" + await page.Locator("[data-verdict]").GetAttributeAsync("data-verdict");
     }

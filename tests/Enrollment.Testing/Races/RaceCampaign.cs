@@ -5,7 +5,6 @@ using System.Security.Cryptography.X509Certificates;
 using Enrollment.Data;
 using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Approvals;
-using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Features.Requests;
 using Enrollment.Web.Infrastructure;
@@ -29,7 +28,7 @@ public sealed record RaceReport(string Name, int Rounds, IReadOnlyList<string> V
 /// </summary>
 public static class RaceCampaign
 {
-    private const int Actors = 10;
+    private const int ActorsPerRound = 10;
 
     public static async Task<RaceReport> DecisionsAsync(IServiceProvider services, int rounds)
     {
@@ -39,8 +38,8 @@ public static class RaceCampaign
         for (var round = 0; round < rounds; round++)
         {
             var (requester, id) = await PendingRequestAsync(services);
-            using var start = new Barrier(Actors);
-            var outcomes = await Task.WhenAll(Enumerable.Range(0, Actors).Select(actor => Task.Run(async () =>
+            using var start = new Barrier(ActorsPerRound);
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, ActorsPerRound).Select(actor => Task.Run(async () =>
             {
                 start.SignalAndWait();
                 return actor switch
@@ -72,8 +71,8 @@ public static class RaceCampaign
             {
                 throw new InvalidOperationException($"approval refused: {refused.Message}");
             }
-            using var start = new Barrier(Actors);
-            var successes = await Task.WhenAll(Enumerable.Range(0, Actors).Select(actor => Task.Run(async () =>
+            using var start = new Barrier(ActorsPerRound);
+            var successes = await Task.WhenAll(Enumerable.Range(0, ActorsPerRound).Select(actor => Task.Run(async () =>
             {
                 using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
                 var csr = new CertificateRequest("CN=race", key, HashAlgorithmName.SHA256).CreateSigningRequest();
@@ -99,15 +98,12 @@ public static class RaceCampaign
     private static async Task<(ClaimsPrincipal Principal, ConnectionCertificate Connection)> ApproverAsync(IServiceProvider services)
     {
         var user = await NewUserAsync(services, "race-approver", Roles.Approver);
-        await using var scope = services.CreateAsyncScope();
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(user, new PublicKey(key), null, default);
-        return (await PrincipalAsync(services, user), new ConnectionCertificate(issued.Certificate ?? throw new InvalidOperationException("no certificate"), "127.0.0.1"));
+        return (await Actors.PrincipalOfAsync(services, user), await Actors.CertifiedConnectionAsync(services, user));
     }
 
     private static async Task<(ClaimsPrincipal Requester, Guid Id)> PendingRequestAsync(IServiceProvider services)
     {
-        var requester = await PrincipalAsync(services, await NewUserAsync(services, "race-requester", null));
+        var requester = await Actors.PrincipalOfAsync(services, await NewUserAsync(services, "race-requester", null));
         var (id, refusal) = await services.GetRequiredService<MyRequests>().SubmitAsync(requester, "privileged-access", "Race campaign for the reliability figures.", "127.0.0.1");
         return (requester, id ?? throw new InvalidOperationException($"submit refused: {refusal?.Message}"));
     }
@@ -129,13 +125,6 @@ public static class RaceCampaign
         }
         await users.AddToRolesAsync(user, role is null ? [Roles.Requester] : [Roles.Requester, role]);
         return user;
-    }
-
-    private static async Task<ClaimsPrincipal> PrincipalAsync(IServiceProvider services, EnrollmentUser user)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var stored = (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().FindByIdAsync(user.Id))!;
-        return await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<EnrollmentUser>>().CreateAsync(stored);
     }
 
     private static async Task<(RequestState State, int Events)> StoredAsync(IServiceProvider services, Guid id, string[] eventTypes)

@@ -1,8 +1,5 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Enrollment.Data.Entities;
-using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -28,13 +25,6 @@ public static class AdminSession
     }
 
     /// <summary>A connection presenting a certificate freshly issued to the user by the portal.</summary>
-    public static async Task<ConnectionCertificate> ConnectionOfAsync(RunningPortal portal, EnrollmentUser user, string address = "127.0.0.1")
-    {
-        await using var scope = portal.Services.CreateAsyncScope();
-        var stored = (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().FindByIdAsync(user.Id))!;
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(stored, new PublicKey(key), null, default);
-        Assert.Null(issued.Refusal);
-        return new ConnectionCertificate(issued.Certificate, address);
-    }
+    public static Task<ConnectionCertificate> ConnectionOfAsync(RunningPortal portal, EnrollmentUser user, string address = "127.0.0.1") =>
+        Testing.Actors.CertifiedConnectionAsync(portal.Services, user, address);
 }

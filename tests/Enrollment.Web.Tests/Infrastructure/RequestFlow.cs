@@ -30,12 +30,8 @@ public static class RequestFlow
         return (await PrincipalOfAsync(portal, user), user);
     }
 
-    public static async Task<ClaimsPrincipal> PrincipalOfAsync(RunningPortal portal, EnrollmentUser user)
-    {
-        await using var scope = portal.Services.CreateAsyncScope();
-        var stored = (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().FindByIdAsync(user.Id))!;
-        return await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<EnrollmentUser>>().CreateAsync(stored);
-    }
+    public static Task<ClaimsPrincipal> PrincipalOfAsync(RunningPortal portal, EnrollmentUser user) =>
+        Testing.Actors.PrincipalOfAsync(portal.Services, user);
 
     public static async Task<Guid> SubmitAsync(RunningPortal portal, ClaimsPrincipal requester)
     {

@@ -1,10 +1,7 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Enrollment.Ca.Authority;
 using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Account;
-using Enrollment.Web.Features.Requests;
 using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
@@ -18,47 +15,35 @@ namespace Enrollment.Web.Tests.Reliability;
 /// </summary>
 public sealed class SecretsAtRestTests(PortalFixture fixture) : IClassFixture<PortalFixture>
 {
-    private const string Password = "correct horse battery staple";
-    private const string FilePassword = "pickup file password that is long";
-
     [Fact]
     public async Task AfterAFullFlow_TheDataDirectoryHoldsNoSecretInClear()
     {
-        var (principal, user) = await RequestFlow.RequesterAsync(fixture.Portal);
-        string authenticatorKey;
-        List<string> codes;
+        var flow = await SecretFlow.RunAsync(fixture.Portal);
         await using (var scope = fixture.Portal.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
-            var stored = (await users.FindByIdAsync(user.Id))!;
-            Assert.True((await users.AddPasswordAsync(stored, Password)).Succeeded);
-            await users.ResetAuthenticatorKeyAsync(stored);
+            var stored = (await users.FindByIdAsync(flow.User.Id))!;
             await users.SetTwoFactorEnabledAsync(stored, true);
-            authenticatorKey = (await users.GetAuthenticatorKeyAsync(stored))!;
-            codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(stored, 10))!.ToList();
-            Assert.True((await users.RedeemTwoFactorRecoveryCodeAsync(stored, codes[0])).Succeeded);
             Assert.Equal(9, await users.CountRecoveryCodesAsync(stored));
             Assert.True(await users.VerifyTwoFactorTokenAsync(stored, users.Options.Tokens.AuthenticatorTokenProvider,
-                Totp.Code(Totp.DecodeBase32(authenticatorKey), Totp.StepAt(DateTimeOffset.UtcNow)).ToString("D6")));
+                Totp.Code(Totp.DecodeBase32(flow.AuthenticatorKey), Totp.StepAt(DateTimeOffset.UtcNow)).ToString("D6")));
         }
-        var id = await RequestFlow.ApprovedRequestAsync(fixture.Portal, await RequestFlow.PrincipalOfAsync(fixture.Portal, user));
-        var (pkcs12, _, refusal) = await fixture.Portal.Services.GetRequiredService<Pickup>()
-            .IssueServerPkcs12Async(principal, id, Ca.Packaging.ServerKeyType.EcdsaP256, FilePassword, "192.0.2.1");
-        Assert.Null(refusal);
-        using var picked = X509CertificateLoader.LoadPkcs12(pkcs12!, FilePassword, X509KeyStorageFlags.Exportable);
         var authority = fixture.Portal.Services.GetRequiredService<CertificateAuthority>();
         var needles = new Dictionary<string, byte[]>
         {
-            ["password"] = Encoding.UTF8.GetBytes(Password),
-            ["TOTP secret"] = Encoding.UTF8.GetBytes(authenticatorKey),
-            ["PKCS#12 password"] = Encoding.UTF8.GetBytes(FilePassword),
-            ["picked-up private key"] = picked.GetECDsaPrivateKey()!.ExportParameters(true).D!,
+            ["password"] = Encoding.UTF8.GetBytes(flow.Password),
+            ["TOTP secret"] = Encoding.UTF8.GetBytes(flow.AuthenticatorKey),
+            ["PKCS#12 password"] = Encoding.UTF8.GetBytes(flow.FilePassword),
+            ["picked-up private key"] = flow.PickedUpKey,
             ["issuing CA private key"] = authority.IssuingKey.ExportParameters(true).D!,
             ["OCSP signer private key"] = authority.OcspSignerKey.ExportParameters(true).D!,
-            ["unencrypted PEM private key"] = "-----BEGIN PRIVATE KEY-----"u8.ToArray(),
-            ["unencrypted PEM EC private key"] = "-----BEGIN EC PRIVATE KEY-----"u8.ToArray(),
         };
-        foreach (var (code, index) in codes.Select((c, i) => (c, i)))
+        // PEM headers of unencrypted keys, built from their labels (RFC 7468 and SEC 1).
+        foreach (var label in new[] { "PRIVATE KEY", "EC PRIVATE KEY" })
+        {
+            needles[$"unencrypted PEM {label}"] = Encoding.ASCII.GetBytes($"-----BEGIN {label}-----");
+        }
+        foreach (var (code, index) in flow.RecoveryCodes.Select((c, i) => (c, i)))
         {
             needles[$"recovery code {index + 1}"] = Encoding.UTF8.GetBytes(code);
         }

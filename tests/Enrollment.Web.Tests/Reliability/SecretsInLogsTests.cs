@@ -1,11 +1,4 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using System.Text;
-using Enrollment.Data.Entities;
-using Enrollment.Web.Features.Account;
-using Enrollment.Web.Features.Requests;
 using Enrollment.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Identity;
 
 namespace Enrollment.Web.Tests.Reliability;
 
@@ -21,9 +14,6 @@ public sealed class ConsoleCapture;
 [Collection(nameof(ConsoleCapture))]
 public sealed class SecretsInLogsTests
 {
-    private const string Password = "correct horse battery staple";
-    private const string FilePassword = "pickup file password that is long";
-
     [Fact]
     public async Task TraceLogsOfAFullFlow_HoldNoSecret()
     {
@@ -34,38 +24,21 @@ public sealed class SecretsInLogsTests
         try
         {
             await using var portal = await RunningPortal.StartAsync("--Logging:LogLevel:Default=Trace", "--Logging:Console:FormatterName=simple");
-            var (principal, user) = await RequestFlow.RequesterAsync(portal);
-            string authenticatorKey;
-            List<string> codes;
-            await using (var scope = portal.Services.CreateAsyncScope())
-            {
-                var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
-                var stored = (await users.FindByIdAsync(user.Id))!;
-                await users.AddPasswordAsync(stored, Password);
-                await users.ResetAuthenticatorKeyAsync(stored);
-                authenticatorKey = (await users.GetAuthenticatorKeyAsync(stored))!;
-                codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(stored, 10))!.ToList();
-                await users.RedeemTwoFactorRecoveryCodeAsync(stored, codes[0]);
-            }
-            using (var session = await PortalSession.SignInAsync(portal, user.Email!, Password))
+            var flow = await SecretFlow.RunAsync(portal);
+            using (var session = await PortalSession.SignInAsync(portal, flow.User.Email!, flow.Password))
             {
                 using var page = await session.GetAsync("account/manage/two-factor");
             }
-            var id = await RequestFlow.ApprovedRequestAsync(portal, await RequestFlow.PrincipalOfAsync(portal, user));
-            var (pkcs12, _, _) = await portal.Services.GetRequiredService<Pickup>()
-                .IssueServerPkcs12Async(principal, id, Ca.Packaging.ServerKeyType.EcdsaP256, FilePassword, "192.0.2.1");
-            using var picked = X509CertificateLoader.LoadPkcs12(pkcs12!, FilePassword, X509KeyStorageFlags.Exportable);
-            var d = picked.GetECDsaPrivateKey()!.ExportParameters(true).D!;
             needles = new Dictionary<string, string>
             {
-                ["password"] = Password,
-                ["TOTP secret"] = authenticatorKey,
-                ["PKCS#12 password"] = FilePassword,
-                ["picked-up key (hex)"] = Convert.ToHexString(d),
-                ["picked-up key (base64)"] = Convert.ToBase64String(d),
+                ["password"] = flow.Password,
+                ["TOTP secret"] = flow.AuthenticatorKey,
+                ["PKCS#12 password"] = flow.FilePassword,
+                ["picked-up key (hex)"] = Convert.ToHexString(flow.PickedUpKey),
+                ["picked-up key (base64)"] = Convert.ToBase64String(flow.PickedUpKey),
                 ["PEM private key"] = "PRIVATE KEY-----",
             };
-            foreach (var (code, index) in codes.Select((c, i) => (c, i)))
+            foreach (var (code, index) in flow.RecoveryCodes.Select((c, i) => (c, i)))
             {
                 needles[$"recovery code {index + 1}"] = code;
             }

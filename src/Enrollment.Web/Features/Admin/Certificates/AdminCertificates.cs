@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using Enrollment.Ca;
 using Enrollment.Ca.Revocation;
 using Enrollment.Ca.Serials;
@@ -55,6 +56,20 @@ public sealed class AdminCertificates(IServiceScopeFactory scopes, AuditTrail au
         var count = await CertificateCsv.WriteAsync(rows, output, now, cancellationToken);
         await audit.AppendAsync(db, new AuditEntry(admin.Email!, "certificates.exported", null, $"rows={count} filter={query.ToQueryString()}", connection.Address));
         return count;
+    }
+
+    /// <summary>One issued certificate as PEM, for the download; null when no such certificate was issued.</summary>
+    public async Task<string?> PemAsync(ClaimsPrincipal actor, ConnectionCertificate connection, string serial)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<PrivilegedAuthorization>().DemandAdminAsync(actor, connection);
+        if (!SerialNumber.TryCanonicalize(serial, out var canonical))
+        {
+            return null;
+        }
+        var der = await scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>().Certificates.AsNoTracking()
+            .Where(c => c.SerialNumber == canonical && c.State == IssuanceState.Issued).Select(c => c.Certificate).SingleOrDefaultAsync();
+        return der is null ? null : PemEncoding.WriteString("CERTIFICATE", der);
     }
 
     /// <summary>One certificate decoded, with its request, approval and audit history; null when no such certificate was issued.</summary>

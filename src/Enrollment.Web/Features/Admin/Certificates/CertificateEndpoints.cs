@@ -1,3 +1,4 @@
+using Enrollment.Ca.Serials;
 using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Infrastructure;
 using Enrollment.Web.Resources;
@@ -45,15 +46,15 @@ public static class CertificateEndpoints
     {
         try
         {
-            if (await certificates.DetailsAsync(context.User, ConnectionCertificate.Of(context), serial) is not { } details)
+            if (await certificates.PemAsync(context.User, ConnectionCertificate.Of(context), serial) is not { } pem)
             {
                 await RefuseAsync(context, StatusCodes.Status404NotFound, localizer["CertificateNotFound"]);
                 return;
             }
             context.Response.ContentType = "application/x-pem-file";
-            context.Response.Headers.ContentDisposition = $"attachment; filename=\"{details.Row.Serial}.pem\"";
+            context.Response.Headers.ContentDisposition = $"attachment; filename=\"{SerialNumber.Canonicalize(serial)}.pem\"";
             context.Response.Headers.CacheControl = "no-store";
-            await context.Response.WriteAsync(details.Pem);
+            await context.Response.WriteAsync(pem);
         }
         catch (UnauthorizedAccessException e)
         {

@@ -17,9 +17,6 @@ public sealed class CaHealth(
     PrivilegedAuthorization authorization, CertificateAuthority authority, CrlPublisher crl, EnrollmentDbContext db,
     IHttpClientFactory http, PublicationUrls urls, IOptions<GateOptions> gate, TimeProvider time)
 {
-    /// <summary>Certificates expiring within this are "expiring soon". Defaults to 30 days.</summary>
-    public static readonly TimeSpan ExpiringSoon = Web.Features.Certificates.CertificateStatusText.ExpiringSoon;
-
     public async Task<CaHealthReport> BuildAsync(ClaimsPrincipal actor, ConnectionCertificate connection, CancellationToken cancellationToken)
     {
         await authorization.DemandAdminAsync(actor, connection);
@@ -33,7 +30,7 @@ public sealed class CaHealth(
     private async Task<StatusCounts> CountAsync(DateTime now, CancellationToken cancellationToken)
     {
         var issued = db.Certificates.AsNoTracking().Where(c => c.State == IssuanceState.Issued && c.IssuerKeyId == authority.IssuerKeyId);
-        var soon = now + ExpiringSoon;
+        var soon = now + Web.Features.Certificates.CertificateStatusText.ExpiringSoon;
         return new StatusCounts(
             await issued.CountAsync(c => c.RevokedAt == null && c.NotAfter > soon, cancellationToken),
             await issued.CountAsync(c => c.RevokedAt == null && c.NotAfter > now && c.NotAfter <= soon, cancellationToken),

@@ -39,40 +39,38 @@ public sealed partial class ExpirySweep(
 
     private async Task<int> RemindAsync(EnrollmentDbContext db, DateTime now, CancellationToken cancellationToken)
     {
-        var marks = options.Value.ReminderDays.Where(d => d > 0).Distinct().Order().ToArray();
-        if (marks.Length == 0)
-        {
-            return 0;
-        }
-        var horizon = now.AddDays(marks[^1]);
-        // Ending within the farthest mark, still valid, and not yet reminded at its nearest mark. A
-        // certificate the owner already renewed (a later one of the same profile) needs no reminder.
-        var due = await db.Certificates.AsNoTracking()
-            .Where(c => c.State == IssuanceState.Issued && c.RevokedAt == null && c.NotAfter > now && c.NotAfter <= horizon)
-            .Where(c => !db.Certificates.Any(n => n.UserId == c.UserId && n.Profile == c.Profile && n.State == IssuanceState.Issued
-                                                  && n.RevokedAt == null && n.NotAfter > c.NotAfter))
-            .Select(c => new { c.Id, c.SerialNumber, c.NotAfter, c.ReminderDaysSent, c.User!.Email, c.User.DisplayName })
-            .ToListAsync(cancellationToken);
+        var marks = options.Value.ReminderDays.Where(d => d > 0).Distinct().Order();
         var sent = 0;
-        foreach (var certificate in due)
+        var from = now;
+        // One band per mark: a certificate ending between the previous mark and this one is due at
+        // this mark, unless this mark (or a nearer one) was already sent. A certificate the owner
+        // already renewed (a later one of the same profile) needs no reminder.
+        foreach (var mark in marks)
         {
-            var mark = marks.First(d => certificate.NotAfter <= now.AddDays(d));
-            if (certificate.ReminderDaysSent is { } already && already <= mark)
+            var until = now.AddDays(mark);
+            var due = await db.Certificates.AsNoTracking()
+                .Where(c => c.State == IssuanceState.Issued && c.RevokedAt == null && c.NotAfter > from && c.NotAfter <= until
+                            && (c.ReminderDaysSent == null || c.ReminderDaysSent > mark))
+                .Where(c => !db.Certificates.Any(n => n.UserId == c.UserId && n.Profile == c.Profile && n.State == IssuanceState.Issued
+                                                      && n.RevokedAt == null && n.NotAfter > c.NotAfter))
+                .Select(c => new { c.Id, c.SerialNumber, c.NotAfter, c.ReminderDaysSent, c.User!.Email, c.User.DisplayName })
+                .ToListAsync(cancellationToken);
+            foreach (var certificate in due)
             {
-                continue;
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var claimed = await db.Certificates.Where(c => c.Id == certificate.Id && c.ReminderDaysSent == certificate.ReminderDaysSent)
+                    .ExecuteUpdateAsync(set => set.SetProperty(c => c.ReminderDaysSent, mark), cancellationToken);
+                if (claimed == 0)
+                {
+                    continue;
+                }
+                var daysLeft = (int)Math.Ceiling((certificate.NotAfter - now).TotalDays);
+                await audit.AppendAsync(db, new AuditEntry("system", "certificate.expiry-reminder", certificate.SerialNumber, $"daysLeft={daysLeft} mark={mark}"), cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                await mail.ExpiringAsync(certificate.Email!, certificate.DisplayName, certificate.SerialNumber, certificate.NotAfter, daysLeft);
+                sent++;
             }
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var claimed = await db.Certificates.Where(c => c.Id == certificate.Id && c.ReminderDaysSent == certificate.ReminderDaysSent)
-                .ExecuteUpdateAsync(set => set.SetProperty(c => c.ReminderDaysSent, mark), cancellationToken);
-            if (claimed == 0)
-            {
-                continue;
-            }
-            var daysLeft = (int)Math.Ceiling((certificate.NotAfter - now).TotalDays);
-            await audit.AppendAsync(db, new AuditEntry("system", "certificate.expiry-reminder", certificate.SerialNumber, $"daysLeft={daysLeft} mark={mark}"), cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            await mail.ExpiringAsync(certificate.Email!, certificate.DisplayName, certificate.SerialNumber, certificate.NotAfter, daysLeft);
-            sent++;
+            from = until;
         }
         return sent;
     }
