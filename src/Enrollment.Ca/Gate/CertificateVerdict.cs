@@ -13,6 +13,9 @@ public enum GateFailure
     WrongPurpose,
     AnotherUser,
     UnknownToUs,
+
+    /// <summary>The proxy in front refused a certificate the portal finds nothing wrong with (its detail is the proxy's verdict).</summary>
+    RefusedByProxy,
 }
 
 /// <summary>The gate's judgement of one certificate, with the facts a recovery page shows.</summary>

@@ -33,23 +33,16 @@ public sealed class CertificateOwnership(IDbContextFactory<EnrollmentDbContext> 
     public async Task<CertificateVerdict> CheckAsync(
         X509Certificate2 certificate, string issuerKeyId, EnrollmentUser user, MatchingKey key, string? address, CancellationToken cancellationToken)
     {
-        var serial = SerialNumber.Canonicalize(certificate.SerialNumber);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var row = await db.Certificates.AsNoTracking()
-            .FirstOrDefaultAsync(c => c.SerialNumber == serial && c.IssuerKeyId == issuerKeyId, cancellationToken);
-        if (row is null || row.Certificate is null || !row.Certificate.AsSpan().SequenceEqual(certificate.RawData)
-            || row.PublicKeySha256 != KeyIdentifiers.PublicKeySha256(certificate.PublicKey))
+        var (found, refusal) = await RecordOfAsync(db, certificate, issuerKeyId, cancellationToken);
+        if (refusal is not null)
         {
-            return new CertificateVerdict(GateFailure.UnknownToUs, serial);
+            return refusal;
         }
-        if (row.RevokedAt is { } revokedAt)
-        {
-            return new CertificateVerdict(GateFailure.Revoked, (row.RevocationReason ?? RevocationReason.Unspecified).Name(),
-                new DateTimeOffset(revokedAt, TimeSpan.Zero));
-        }
+        var row = found!;
         if (row.UserId != user.Id || !KeyMatches(certificate, user, key))
         {
-            return new CertificateVerdict(GateFailure.AnotherUser, serial);
+            return new CertificateVerdict(GateFailure.AnotherUser, row.SerialNumber);
         }
         var now = time.GetUtcNow().UtcDateTime;
         // Last use to the minute is what users and admins read; a durable write per click would cost every action.
@@ -59,6 +52,36 @@ public sealed class CertificateOwnership(IDbContextFactory<EnrollmentDbContext> 
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastSeenAt, now).SetProperty(c => c.LastSeenAddress, address), cancellationToken);
         }
         return CertificateVerdict.Accepted;
+    }
+
+    /// <summary>
+    /// What our records say of a certificate whoever presents it: unknown to us, revoked (when and
+    /// why), or accepted. For a visitor who is not signed in, where ownership cannot be judged.
+    /// </summary>
+    public async Task<CertificateVerdict> RecordStatusAsync(X509Certificate2 certificate, string issuerKeyId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return (await RecordOfAsync(db, certificate, issuerKeyId, cancellationToken)).Refusal ?? CertificateVerdict.Accepted;
+    }
+
+    /// <summary>Our record of exactly this certificate (issuer, canonical serial, same DER and key); the refusal is null only when the record is usable.</summary>
+    private static async Task<(IssuedCertificate? Row, CertificateVerdict? Refusal)> RecordOfAsync(
+        EnrollmentDbContext db, X509Certificate2 certificate, string issuerKeyId, CancellationToken cancellationToken)
+    {
+        var serial = SerialNumber.Canonicalize(certificate.SerialNumber);
+        var row = await db.Certificates.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.SerialNumber == serial && c.IssuerKeyId == issuerKeyId, cancellationToken);
+        if (row is null || row.Certificate is null || !row.Certificate.AsSpan().SequenceEqual(certificate.RawData)
+            || row.PublicKeySha256 != KeyIdentifiers.PublicKeySha256(certificate.PublicKey))
+        {
+            return (null, new CertificateVerdict(GateFailure.UnknownToUs, serial));
+        }
+        if (row.RevokedAt is { } revokedAt)
+        {
+            return (row, new CertificateVerdict(GateFailure.Revoked, (row.RevocationReason ?? RevocationReason.Unspecified).Name(),
+                new DateTimeOffset(revokedAt, TimeSpan.Zero)));
+        }
+        return (row, null);
     }
 
     private static bool KeyMatches(X509Certificate2 certificate, EnrollmentUser user, MatchingKey key) => key switch

@@ -118,6 +118,48 @@ public sealed class CertificateOwnershipTests
         Assert.True(byEmail.IsAccepted);
     }
 
+    [Fact]
+    public async Task Check_ByUpn_MatchesTheUsersUpnOrElseTheirEmail()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        using var ca = new TestAuthority();
+        var alice = await database.AddUserAsync("alice@example.com", "E1001");
+        alice.Upn = "alice@corp.example";
+        var withUpn = await IssueAsync(database, ca, alice);
+        alice.Upn = null;
+        var withEmailAsUpn = await IssueAsync(database, ca, alice);
+        var ownership = Ownership(database);
+
+        Assert.Equal(GateFailure.AnotherUser, (await ownership.CheckAsync(withUpn, ca.Authority.IssuerKeyId, alice, MatchingKey.Upn, null, default)).Failure);
+        Assert.True((await ownership.CheckAsync(withEmailAsUpn, ca.Authority.IssuerKeyId, alice, MatchingKey.Upn, null, default)).IsAccepted);
+        alice.Upn = "alice@corp.example";
+        Assert.True((await ownership.CheckAsync(withUpn, ca.Authority.IssuerKeyId, alice, MatchingKey.Upn, null, default)).IsAccepted);
+        Assert.Equal(GateFailure.AnotherUser, (await ownership.CheckAsync(withEmailAsUpn, ca.Authority.IssuerKeyId, alice, MatchingKey.Upn, null, default)).Failure);
+    }
+
+    [Fact]
+    public async Task RecordStatus_WithoutAUser_SaysRevokedOrUnknownOrAccepted()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        using var ca = new TestAuthority();
+        var alice = await database.AddUserAsync("alice@example.com", "E1001");
+        var sound = await IssueAsync(database, ca, alice);
+        var revoked = await IssueAsync(database, ca, alice);
+        await new RevocationRecords(database.Factory, new AuditTrail(TimeProvider.System), TimeProvider.System)
+            .RevokeAsync(Ca.Serials.SerialNumber.Canonicalize(revoked.SerialNumber), RevocationReason.CessationOfOperation, "admin", null, default);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var now = DateTimeOffset.UtcNow;
+        using var unrecorded = new ClientCertificateBuilder(ca.Authority, TestAuthority.Urls).Sign(new IssuanceTemplate(
+            Ca.Serials.SerialNumber.Create(), Subject(alice), new PublicKey(key), now.AddMinutes(-1), now.AddDays(30), "p"));
+        var ownership = Ownership(database);
+
+        Assert.True((await ownership.RecordStatusAsync(sound, ca.Authority.IssuerKeyId, default)).IsAccepted);
+        Assert.Equal((GateFailure.Revoked, "cessationOfOperation"),
+            await ownership.RecordStatusAsync(revoked, ca.Authority.IssuerKeyId, default) is var r ? (r.Failure, r.Detail) : default);
+        Assert.Equal(GateFailure.UnknownToUs, (await ownership.RecordStatusAsync(unrecorded, ca.Authority.IssuerKeyId, default)).Failure);
+        Assert.Equal((null, null), await LastSeenOfAsync(database, sound));
+    }
+
     private static async Task<(DateTime? At, string? Address)> LastSeenAsync(TestDatabase database)
     {
         await using var db = await database.Factory.CreateDbContextAsync();
@@ -127,7 +169,15 @@ public sealed class CertificateOwnershipTests
 
     private static CertificateOwnership Ownership(TestDatabase database) => new(database.Factory, TimeProvider.System);
 
-    private static CertificateSubject Subject(EnrollmentUser user) => new(user.DisplayName, "Example", user.EmployeeId!, user.Email!, "");
+    private static async Task<(DateTime? At, string? Address)> LastSeenOfAsync(TestDatabase database, X509Certificate2 certificate)
+    {
+        var serial = Ca.Serials.SerialNumber.Canonicalize(certificate.SerialNumber);
+        await using var db = await database.Factory.CreateDbContextAsync();
+        var row = await db.Certificates.AsNoTracking().SingleAsync(c => c.SerialNumber == serial);
+        return (row.LastSeenAt, row.LastSeenAddress);
+    }
+
+    private static CertificateSubject Subject(EnrollmentUser user) => new(user.DisplayName, "Example", user.EmployeeId!, user.Email!, user.Upn ?? "");
 
     private static async Task<X509Certificate2> IssueAsync(TestDatabase database, TestAuthority ca, EnrollmentUser user)
     {

@@ -123,6 +123,9 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
         var none = await fixture.AddUserAsync($"recovery-none-{tag}@example.com");
         var owner = await fixture.AddUserAsync($"recovery-owner-{tag}@example.com");
         var revoked = await fixture.AddUserAsync($"recovery-revoked-{tag}@example.com");
+        var expired = await fixture.AddUserAsync($"recovery-expired-{tag}@example.com");
+        var expiredCertificate = await fixture.ExpiredCertificateAsync(expired);
+        await fixture.RecordAsync(expired, expiredCertificate.Certificate);
         var revokedCertificate = await fixture.IssueAsync(revoked);
         await fixture.Portal.Services.GetRequiredService<Web.Features.Certificates.RevocationService>().RevokeAsync(
             Ca.Serials.SerialNumber.Canonicalize(revokedCertificate.Certificate.SerialNumber), Ca.Revocation.RevocationReason.KeyCompromise, "test", null, default);
@@ -131,6 +134,7 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
             ("no-certificate", none, null),
             ("another-user", none, await fixture.IssueAsync(owner)),
             ("revoked", revoked, revokedCertificate),
+            ("expired", expired, expiredCertificate),
         };
         foreach (var (name, user, certificate) in cases)
         {

@@ -120,6 +120,53 @@ public class BrowserPortalFixture : IAsyncLifetime
         return (certificate, key);
     }
 
+    /// <summary>Stores a certificate our CA signed as issued to the user, as the issuance service would have.</summary>
+    public async Task RecordAsync(EnrollmentUser user, X509Certificate2 certificate)
+    {
+        var authority = Portal.Services.GetRequiredService<Ca.Authority.CertificateAuthority>();
+        await using var scope = Portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Data.EnrollmentDbContext>();
+        db.Certificates.Add(new IssuedCertificate
+        {
+            SerialNumber = Ca.Serials.SerialNumber.Canonicalize(certificate.SerialNumber), IssuerKeyId = authority.IssuerKeyId,
+            UserId = user.Id, Profile = "privileged-access", SubjectDn = certificate.Subject,
+            PublicKeySha256 = Ca.Authority.KeyIdentifiers.PublicKeySha256(certificate.PublicKey),
+            NotBefore = certificate.NotBefore.ToUniversalTime(), NotAfter = certificate.NotAfter.ToUniversalTime(),
+            State = IssuanceState.Issued, Certificate = certificate.RawData, CreatedAt = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// A certificate for the user with our profile and our issuing CA's signature whose serial has
+    /// its high bit set, so DER pads it with 0x00 and .NET reads "00..." where nginx and OpenSSL
+    /// print no padding (PITFALLS.md). Our own issuance never makes one (the linter refuses it),
+    /// so it is signed here without the linter and recorded, as a certificate migrated from an
+    /// earlier CA with the same key would be.
+    /// </summary>
+    public async Task<(X509Certificate2 Certificate, ECDsa Key)> HighBitSerialCertificateAsync(EnrollmentUser user)
+    {
+        var authority = Portal.Services.GetRequiredService<Ca.Authority.CertificateAuthority>();
+        var urls = Portal.Services.GetRequiredService<Ca.Authority.PublicationUrls>();
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await using var scope = Portal.Services.CreateAsyncScope();
+        var subject = scope.ServiceProvider.GetRequiredService<CertificateIssuer>().SubjectOf(user);
+        var request = new CertificateRequest(subject.DistinguishedName(), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(authority.Issuing, true, false));
+        request.CertificateExtensions.Add(subject.AlternativeNames());
+        request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension([urls.Ocsp.AbsoluteUri], [urls.IssuingCertificate.AbsoluteUri]));
+        var serial = Ca.Serials.SerialNumber.Create();
+        serial[0] |= 0x80;
+        var certificate = request.Create(authority.Issuing.SubjectName, X509SignatureGenerator.CreateForECDsa(authority.IssuingKey),
+            DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30), serial);
+        Assert.StartsWith("00", certificate.SerialNumber, StringComparison.Ordinal);
+        await RecordAsync(user, certificate);
+        return (certificate, key);
+    }
+
     /// <summary>A client certificate from an unrelated CA made by `openssl req -x509`.</summary>
     public static (X509Certificate2 Certificate, ECDsa Key) OpenSslCaCertificate(Testing.TemporaryDirectory directory)
     {

@@ -14,7 +14,8 @@ namespace Enrollment.E2E.Tests.Reliability;
 /// The certificate acceptance matrix (docs/reliability.md): fourteen kinds of certificate, or of
 /// forged certificate headers, presented by Chromium, each signed in as the user it claims to be,
 /// and where each lands: the portal's verdict on /account/certificate ("verdict:None" is accepted)
-/// or nginx's own recovery page ("nginx:495"). Headers that only a proxy may send are also sent
+/// or nginx's recovery page with the portal's verdict on the certificate nginx refused
+/// ("nginx:495:Expired"). Headers that only a proxy may send are also sent
 /// from the proxy's address when the portal runs behind nginx.
 /// </summary>
 public static class AcceptanceMatrix
@@ -39,14 +40,14 @@ public static class AcceptanceMatrix
         }
 
         var owner = await fixture.AddUserAsync($"matrix-owner-{tag}@example.com");
-        var rogue = RogueWithOurIssuersName(authority);
+        var rogue = RogueWithOurIssuersName(authority, await SubjectOfAsync(fixture, owner));
         await Land("own-valid", async user => await fixture.IssueAsync(user));
         await Land("own-expired", async user => await fixture.ExpiredCertificateAsync(user));
         await Land("own-not-yet-valid", async user => await NotYetValidAsync(fixture, authority, user));
         await Land("own-revoked-key-compromise", async user => await RevokedAsync(fixture, user, RevocationReason.KeyCompromise));
         await Land("own-revoked-cessation", async user => await RevokedAsync(fixture, user, RevocationReason.CessationOfOperation));
         await Land("another-users", async _ => await fixture.IssueAsync(owner));
-        await Land("rogue-ca-same-name", _ => Task.FromResult<(X509Certificate2, ECDsa)?>(rogue));
+        await Land("rogue-ca-same-name", async user => RogueWithOurIssuersName(authority, await SubjectOfAsync(fixture, user)));
         await Land("unrelated-ca", _ => Task.FromResult<(X509Certificate2, ECDsa)?>(BrowserPortalFixture.OpenSslCaCertificate(files)));
         await Land("our-ca-server-auth-only", async user => await ServerAuthOnlyAsync(fixture, authority, user));
         await Land("ca-certificate-as-client", _ => Task.FromResult<(X509Certificate2, ECDsa)?>(
@@ -82,7 +83,9 @@ public static class AcceptanceMatrix
         await page.GotoAsync(new Uri(origin, "account/login").AbsoluteUri);
         if (await page.Locator("[data-proxy-status]").CountAsync() > 0)
         {
-            return "nginx:" + await page.Locator("[data-proxy-status]").GetAttributeAsync("data-proxy-status");
+            // nginx forwards the certificate it refused, and the portal names what is wrong with it.
+            return $"nginx:{await page.Locator("[data-proxy-status]").GetAttributeAsync("data-proxy-status")}:"
+                   + await page.Locator("[data-verdict]").GetAttributeAsync("data-verdict");
         }
         await BrowserPortalFixture.SignInWithPasswordAsync(page, email, origin: origin);
         await page.GotoAsync(new Uri(origin, "account/certificate").AbsoluteUri);
@@ -129,16 +132,26 @@ public static class AcceptanceMatrix
         return (certificate, key);
     }
 
-    /// <summary>A client certificate signed by a key of its own, under the name of our issuing CA.</summary>
-    private static (X509Certificate2, ECDsa) RogueWithOurIssuersName(CertificateAuthority authority)
+    /// <summary>
+    /// A client certificate signed by a key of its own under the name of our issuing CA, carrying the
+    /// victim's own subject (CN, employee id) and e-mail name: everything a name match would check.
+    /// </summary>
+    private static (X509Certificate2, ECDsa) RogueWithOurIssuersName(CertificateAuthority authority, Ca.Issuance.CertificateSubject victim)
     {
         var rogueKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=Victim Example", leafKey, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(victim.DistinguishedName(), leafKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        request.CertificateExtensions.Add(victim.AlternativeNames());
         var rogue = request.Create(authority.Issuing.SubjectName, X509SignatureGenerator.CreateForECDsa(rogueKey),
             DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1), Ca.Serials.SerialNumber.Create());
         return (rogue, leafKey);
+    }
+
+    private static async Task<Ca.Issuance.CertificateSubject> SubjectOfAsync(BrowserPortalFixture fixture, Data.Entities.EnrollmentUser user)
+    {
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        return scope.ServiceProvider.GetRequiredService<CertificateIssuer>().SubjectOf(user);
     }
 
     private static (X509Certificate2, ECDsa) SelfSigned()

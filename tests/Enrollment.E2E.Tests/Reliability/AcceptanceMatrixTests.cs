@@ -47,22 +47,22 @@ public sealed class NginxAcceptanceMatrixTests(NginxFrontFixture fixture) : ICla
     }
 
     // nginx refuses what fails verification (expired, not yet valid, revoked by its OCSP check,
-    // foreign or rogue issuers, wrong purpose) with its 495 recovery page; the portal judges
-    // ownership. Client-sent headers are overwritten by nginx, or stripped when sent around it;
+    // foreign or rogue issuers, wrong purpose) with its 495 recovery page, on which the portal
+    // names the same fault as in direct mode; the portal judges ownership. Client-sent headers are overwritten by nginx, or stripped when sent around it;
     // the same headers from the proxy's own address are believed and then re-verified.
     private static readonly string[] ExpectedBehindNginx =
     [
         "own-valid=verdict:None",
-        "own-expired=nginx:495",
-        "own-not-yet-valid=nginx:495",
-        "own-revoked-key-compromise=nginx:495",
-        "own-revoked-cessation=nginx:495",
+        "own-expired=nginx:495:Expired",
+        "own-not-yet-valid=nginx:495:NotYetValid",
+        "own-revoked-key-compromise=nginx:495:Revoked",
+        "own-revoked-cessation=nginx:495:Revoked",
         "another-users=verdict:AnotherUser",
-        "rogue-ca-same-name=nginx:495",
-        "unrelated-ca=nginx:495",
-        "our-ca-server-auth-only=nginx:495",
-        "ca-certificate-as-client=nginx:495",
-        "self-signed=nginx:495",
+        "rogue-ca-same-name=nginx:495:UntrustedChain",
+        "unrelated-ca=nginx:495:OtherCa",
+        "our-ca-server-auth-only=nginx:495:WrongPurpose",
+        "ca-certificate-as-client=nginx:495:OtherCa",
+        "self-signed=nginx:495:OtherCa",
         "no-certificate=verdict:NoCertificate",
         "header-from-non-proxy=verdict:NoCertificate",
         "header-unverifiable=verdict:NoCertificate",

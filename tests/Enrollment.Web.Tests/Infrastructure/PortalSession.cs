@@ -15,22 +15,12 @@ public sealed partial class PortalSession : IDisposable
 
     private PortalSession(HttpClient client) => this.client = client;
 
+    /// <summary>A visitor who has not signed in.</summary>
+    public static PortalSession Anonymous(RunningPortal portal, IPAddress? from = null) => new(Client(portal, from));
+
     public static async Task<PortalSession> SignInAsync(RunningPortal portal, string email, string password, IPAddress? from = null)
     {
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            CookieContainer = new CookieContainer(),
-            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                socket.Bind(new IPEndPoint(from ?? IPAddress.Loopback, 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-        };
-        var client = new HttpClient(handler) { BaseAddress = portal.Https };
+        var client = Client(portal, from);
         var form = await client.GetStringAsync("account/login");
         var token = AntiforgeryToken().Match(form).Groups[1].Value;
         using var post = new FormUrlEncodedContent(new Dictionary<string, string>
@@ -45,10 +35,10 @@ public sealed partial class PortalSession : IDisposable
         return new PortalSession(client);
     }
 
-    /// <summary>The gate's verdict shown on the certificate check page, with the given request headers.</summary>
-    public async Task<string> CertificateVerdictAsync(IDictionary<string, string>? headers = null)
+    /// <summary>The gate's verdict on the certificate check page (or another recovery page), with the given request headers.</summary>
+    public async Task<string> CertificateVerdictAsync(IDictionary<string, string>? headers = null, string path = "account/certificate")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "account/certificate");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
             request.Headers.TryAddWithoutValidation(name, value);
@@ -56,6 +46,24 @@ public sealed partial class PortalSession : IDisposable
         using var response = await client.SendAsync(request);
         var html = await response.Content.ReadAsStringAsync();
         return Verdict().Match(html) is { Success: true } match ? match.Groups[1].Value : $"no verdict ({(int)response.StatusCode})";
+    }
+
+    private static HttpClient Client(RunningPortal portal, IPAddress? from)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            CookieContainer = new CookieContainer(),
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                socket.Bind(new IPEndPoint(from ?? IPAddress.Loopback, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = portal.Https };
     }
 
     /// <summary>Fetches a page as this session; a redirect is returned, not followed.</summary>

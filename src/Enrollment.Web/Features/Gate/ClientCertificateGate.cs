@@ -30,28 +30,61 @@ public sealed class ClientCertificateGate(
     public Task<GateResult> EvaluateAsync(HttpContext context, ClaimsPrincipal principal) =>
         EvaluateAsync(ConnectionCertificate.Of(context), principal, context.RequestAborted);
 
-
     public async Task<GateResult> EvaluateAsync(ConnectionCertificate connection, ClaimsPrincipal principal, CancellationToken cancellationToken = default)
     {
         var certificate = options.Value.Mode == ClientCertificateMode.Off ? null : connection.Certificate;
-        var verdict = connection.Malformed
-            ? new CertificateVerdict(GateFailure.UntrustedChain, "malformed forwarded certificate")
-            : ClientCertificateVerifier.Verify(certificate, authority, time.GetUtcNow());
-        var address = connection.Address;
+        var verdict = Verify(connection, certificate);
         if (verdict.IsAccepted)
         {
             verdict = await users.GetUserAsync(principal) is { } user
-                ? await ownership.CheckAsync(certificate!, authority.IssuerKeyId, user, options.Value.MatchingKey, address, cancellationToken)
+                ? await ownership.CheckAsync(certificate!, authority.IssuerKeyId, user, options.Value.MatchingKey, connection.Address, cancellationToken)
                 : new CertificateVerdict(GateFailure.AnotherUser);
         }
+        return verdict.IsAccepted
+            ? new GateResult(verdict, null, certificate)
+            : await RefuseAsync(verdict, certificate, principal, connection.Address, string.Empty, cancellationToken);
+    }
+
+    /// <summary>
+    /// The visitor a proxy sent to its recovery page: 495 when it refused the certificate, 496 when
+    /// none came where one was required. nginx forwards the refused certificate, so the portal
+    /// judges it too and names the precise fault (for a signed-in visitor, ownership included);
+    /// when the portal finds nothing wrong, the proxy's own verdict is shown. Always audited.
+    /// </summary>
+    public async Task<GateResult> ExplainProxyRefusalAsync(HttpContext context, ClaimsPrincipal principal, int status)
+    {
+        var connection = ConnectionCertificate.Of(context);
+        var certificate = options.Value.Mode == ClientCertificateMode.Proxy ? connection.Certificate : null;
+        var proxyVerdict = context.Features.Get<ProxyVerification>()?.Result;
+        var verdict = certificate is null && !connection.Malformed ? new CertificateVerdict(GateFailure.NoCertificate) : Verify(connection, certificate);
         if (verdict.IsAccepted)
         {
-            return new GateResult(verdict, null, certificate);
+            verdict = await users.GetUserAsync(principal) is { } user
+                ? await ownership.CheckAsync(certificate!, authority.IssuerKeyId, user, options.Value.MatchingKey, connection.Address, context.RequestAborted)
+                : await ownership.RecordStatusAsync(certificate!, authority.IssuerKeyId, context.RequestAborted);
         }
+        if (verdict.IsAccepted || (status == 495 && verdict.Failure == GateFailure.NoCertificate))
+        {
+            verdict = new CertificateVerdict(GateFailure.RefusedByProxy, proxyVerdict ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return await RefuseAsync(verdict, certificate, principal, connection.Address, $" proxy={status} proxy-verify={proxyVerdict}", context.RequestAborted);
+    }
+
+    private CertificateVerdict Verify(ConnectionCertificate connection, X509Certificate2? certificate) =>
+        connection.Malformed
+            ? new CertificateVerdict(GateFailure.UntrustedChain, "malformed forwarded certificate")
+            : ClientCertificateVerifier.Verify(certificate, authority, time.GetUtcNow());
+
+    /// <summary>Audits the refusal under a fresh reference code, the one the recovery page shows.</summary>
+    private async Task<GateResult> RefuseAsync(
+        CertificateVerdict verdict, X509Certificate2? certificate, ClaimsPrincipal principal, string? address, string extra, CancellationToken cancellationToken)
+    {
         var reference = RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 8);
+        // Canonical, so the admin's serial search and this row name a certificate the same way (PITFALLS.md, "Serial encoding").
+        var serial = certificate is not null && Ca.Serials.SerialNumber.TryCanonicalize(certificate.SerialNumber, out var canonical) ? canonical : null;
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await audit.AppendAsync(db, new AuditEntry(principal.FindFirstValue(ClaimTypes.Email) ?? "anonymous", "gate.refused", reference,
-            $"failure={verdict.Failure} serial={certificate?.SerialNumber} issuer={certificate?.Issuer} subject={certificate?.Subject}", address), cancellationToken);
+            $"failure={verdict.Failure} serial={serial} issuer={certificate?.Issuer} subject={certificate?.Subject}{extra}", address), cancellationToken);
         return new GateResult(verdict, reference, certificate);
     }
 }

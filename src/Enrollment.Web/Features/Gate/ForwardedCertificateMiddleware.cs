@@ -32,6 +32,10 @@ public sealed partial class ForwardedCertificateMiddleware(RequestDelegate next,
             {
                 context.Features.Set(new MalformedForwardedCertificate());
             }
+            if (context.Request.Headers[settings.VerifyHeader].ToString() is { Length: > 0 } verify)
+            {
+                context.Features.Set(new ProxyVerification(verify.Length > ProxyVerification.MaxLength ? verify[..ProxyVerification.MaxLength] : verify));
+            }
         }
         else if (settings.Headers.Any(context.Request.Headers.ContainsKey))
         {
@@ -86,3 +90,9 @@ public sealed partial class ForwardedCertificateMiddleware(RequestDelegate next,
 
 /// <summary>Marks a request whose believed certificate header could not be read.</summary>
 public sealed class MalformedForwardedCertificate;
+
+/// <summary>The proxy's own verification result ($ssl_client_verify, e.g. "FAILED:certificate has expired"), for the audit log.</summary>
+public sealed record ProxyVerification(string Result)
+{
+    public const int MaxLength = 200;
+}

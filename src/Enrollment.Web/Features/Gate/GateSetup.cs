@@ -20,6 +20,7 @@ public static class GateSetup
         services.TryAddScoped<ClientCertificateGate>();
         services.TryAddScoped<PrivilegedAuthorization>();
         services.TryAddScoped<CircuitConnection>();
+        services.TryAddSingleton<Recovery.RecoveryPaths>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitConnectionHandler>());
         return services;
     }

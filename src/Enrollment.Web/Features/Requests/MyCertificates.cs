@@ -42,6 +42,20 @@ public sealed class MyCertificates(IServiceScopeFactory scopes)
         return (rows, total);
     }
 
+    /// <summary>One of the user's own issued certificates by serial (any common form), or null.</summary>
+    public async Task<MyCertificateRow?> FindAsync(ClaimsPrincipal actor, string serial)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        if (await MyRequests.ActiveUserAsync(scope, actor) is not { } user || !SerialNumber.TryCanonicalize(serial, out var canonical))
+        {
+            return null;
+        }
+        return await scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>().Certificates.AsNoTracking()
+            .Where(c => c.SerialNumber == canonical && c.UserId == user.Id && c.State == IssuanceState.Issued)
+            .Select(c => new MyCertificateRow(c.SerialNumber, c.Profile, c.NotBefore, c.NotAfter, c.RevokedAt, c.RevocationReason, c.LastSeenAt, c.LastSeenAddress))
+            .FirstOrDefaultAsync();
+    }
+
     public async Task<Refusal?> RevokeAsync(ClaimsPrincipal actor, string serial, RevocationReason reason, string? address)
     {
         if (!Reasons.Contains(reason))

@@ -34,6 +34,30 @@ public sealed class AuditPageTests(BrowserPortalFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task ReferenceCodeOfARefusal_IsFoundByAnAdminInTheAuditLog()
+    {
+        var owner = await fixture.AddUserAsync("audit-code-owner@example.com");
+        var visitor = await fixture.AddUserAsync("audit-code-visitor@example.com");
+        var refused = await fixture.NewPageWithCertificateAsync(await fixture.IssueAsync(owner));
+        await BrowserPortalFixture.SignInWithPasswordAsync(refused, visitor.Email!);
+        await refused.GotoAsync("account/certificate");
+        var code = await refused.GetByTestId("reference-code").InnerTextAsync();
+
+        var page = await fixture.NewAdminPageAsync("audit-code-admin@example.com");
+        await page.GotoAsync("admin/audit");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await page.GetByLabel("Target").FillAsync(code.ToLowerInvariant());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await page.Locator("[data-grid-state=ready]").WaitForAsync();
+
+        var rows = page.Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync("gate.refused");
+        await Assertions.Expect(rows.First).ToContainTextAsync("audit-code-visitor@example.com");
+        await Assertions.Expect(rows.First).ToContainTextAsync("failure=AnotherUser");
+    }
+
+    [Fact]
     public async Task Requester_OpeningTheAuditLog_IsDenied()
     {
         await fixture.AddUserAsync("audit-nosy@example.com");

@@ -5,6 +5,7 @@ using Enrollment.Ca.Revocation;
 using Enrollment.Data.Entities;
 using Enrollment.E2E.Tests.Infrastructure;
 using Enrollment.Web.Features.Certificates;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace Enrollment.E2E.Tests.Features.Gate;
@@ -143,6 +144,86 @@ public sealed class CertificateCheckTests(BrowserPortalFixture fixture) : IClass
         await page.GotoAsync("account/certificate");
 
         await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "NoCertificate");
+    }
+
+    [Fact]
+    public async Task HighBitSerialCertificate_MapsToItsOwnersRecord_AndOpenSslOcspSaysGood()
+    {
+        var ida = await fixture.AddUserAsync("gate-high-bit@example.com");
+        var presented = await fixture.HighBitSerialCertificateAsync(ida);
+        var canonical = Ca.Serials.SerialNumber.Canonicalize(presented.Certificate.SerialNumber);
+        var page = await PageWithCertificateAsync(presented);
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, ida.Email!);
+        await page.GotoAsync("account/certificate");
+
+        await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "None");
+        await Assertions.Expect(page.GetByTestId("accepted-serial")).ToHaveTextAsync(canonical);
+        Assert.True(canonical[0] >= '8', canonical);
+        using var files = new Testing.TemporaryDirectory();
+        var authority = fixture.Portal.Services.GetRequiredService<Ca.Authority.CertificateAuthority>();
+        var leaf = files.Write("leaf.pem", presented.Certificate.ExportCertificatePem());
+        var ocsp = Testing.OpenSsl.Run(files.Path, "ocsp", "-issuer", files.Write("issuing.pem", authority.Issuing.ExportCertificatePem()),
+            "-cert", leaf, "-CAfile", files.Write("chain.pem", authority.Issuing.ExportCertificatePem() + "\n" + authority.Root.ExportCertificatePem()),
+            "-url", new Uri(fixture.Portal.Http, "pki/ocsp").AbsoluteUri).All;
+        Assert.Contains($"{leaf}: good", ocsp, StringComparison.Ordinal);
+        Assert.Contains($"serial={canonical}", Testing.OpenSsl.Ok(files.Path, "x509", "-in", leaf, "-noout", "-serial"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExpiredCertificateOfOurs_OffersItsRenewal_AndTheRenewalRequestNamesIt()
+    {
+        var jan = await fixture.AddUserAsync("recovery-renew@example.com");
+        var expired = await fixture.ExpiredCertificateAsync(jan);
+        await fixture.RecordAsync(jan, expired.Certificate);
+        var serial = Ca.Serials.SerialNumber.Canonicalize(expired.Certificate.SerialNumber);
+        var page = await fixture.NewPageWithCertificateAsync(expired);
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, jan.Email!);
+        await page.GotoAsync("account/certificate");
+        await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "Expired");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Renew this certificate" }).ClickAsync();
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await Assertions.Expect(page.GetByTestId("renewal-of")).ToContainTextAsync(serial);
+        await Assertions.Expect(page.GetByLabel("Justification")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(serial));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit request" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("requests-message")).ToContainTextAsync("submitted");
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        var request = await scope.ServiceProvider.GetRequiredService<Data.EnrollmentDbContext>().Requests
+            .SingleAsync(r => r.RequesterId == jan.Id);
+        Assert.Equal((RequestState.Pending, serial), (request.State, request.RenewalOf));
+    }
+
+    [Fact]
+    public async Task ApprovedRequestWaiting_IsOfferedForPickupToAVisitorWithoutACertificate()
+    {
+        var kim = await fixture.AddUserAsync("recovery-pickup@example.com");
+        var id = await Web.Tests.Infrastructure.RequestFlow.ApprovedRequestAsync(
+            fixture.Portal, await Web.Tests.Infrastructure.RequestFlow.PrincipalOfAsync(fixture.Portal, kim));
+        var page = await fixture.NewPageAsync();
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, kim.Email!);
+        await page.GotoAsync("account/certificate");
+
+        await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "NoCertificate");
+        await Assertions.Expect(page.GetByTestId("next-steps").Locator("[data-next]")).ToHaveAttributeAsync("data-next", "pickup");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Pick up now" }).ClickAsync();
+        await page.WaitForURLAsync($"**/requests/{id}/pickup");
+    }
+
+    [Fact]
+    public async Task ForeignCertificateWithNothingOpen_IsOfferedANewRequest()
+    {
+        using var directory = new Testing.TemporaryDirectory();
+        var lee = await fixture.AddUserAsync("recovery-new@example.com");
+        var page = await fixture.NewPageWithCertificateAsync(BrowserPortalFixture.OpenSslCaCertificate(directory), "ja-JP");
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, lee.Email!, language: "ja-JP");
+        await page.GotoAsync("account/certificate");
+
+        await Assertions.Expect(page.GetByTestId("next-steps").Locator("[data-next]")).ToHaveAttributeAsync("data-next", "request");
+        await Assertions.Expect(page.GetByTestId("next-steps")).ToContainTextAsync("証明書を申請する");
     }
 
     private Task<(X509Certificate2 Certificate, ECDsa Key)> IssueAsync(EnrollmentUser user) => fixture.IssueAsync(user);

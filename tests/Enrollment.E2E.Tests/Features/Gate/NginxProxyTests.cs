@@ -4,6 +4,7 @@ using Enrollment.Ca.Authority;
 using Enrollment.Ca.Revocation;
 using Enrollment.E2E.Tests.Infrastructure;
 using Enrollment.Web.Features.Certificates;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace Enrollment.E2E.Tests.Features.Gate;
@@ -37,6 +38,21 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     }
 
     [Fact]
+    public async Task HighBitSerialCertificate_ThroughNginx_PassesItsOcspCheckAndMapsToItsOwner()
+    {
+        var user = await fixture.AddUserAsync("nginx-high-bit@example.com");
+        var presented = await fixture.HighBitSerialCertificateAsync(user);
+        var page = await fixture.NewPageWithCertificateAsync(presented);
+
+        // nginx asks the portal's OCSP responder about the serial it prints without padding, then forwards the PEM.
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!);
+        await page.GotoAsync("account/certificate");
+
+        await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "None");
+        await Assertions.Expect(page.GetByTestId("accepted-serial")).ToHaveTextAsync(Ca.Serials.SerialNumber.Canonicalize(presented.Certificate.SerialNumber));
+    }
+
+    [Fact]
     public async Task NoCertificate_ThroughNginx_IsExplainedByThePortal()
     {
         var user = await fixture.AddUserAsync("nginx-none@example.com");
@@ -62,7 +78,7 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     }
 
     [Fact]
-    public async Task ExpiredCertificate_IsRefusedByNginxWithTheRecoveryPage()
+    public async Task ExpiredCertificate_IsRefusedByNginx_AndThePortalNamesTheFaultUnderAnAuditedCode()
     {
         var user = await fixture.AddUserAsync("nginx-expired@example.com");
         var page = await fixture.NewPageWithCertificateAsync(await fixture.ExpiredCertificateAsync(user));
@@ -70,6 +86,18 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
         await page.GotoAsync("");
 
         await Assertions.Expect(page.Locator("[data-proxy-status]")).ToHaveAttributeAsync("data-proxy-status", "495");
+        await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "Expired");
+        await Assertions.Expect(page.GetByTestId("clear-choice-first")).ToBeVisibleAsync();
+        // Styled: the stylesheets came through nginx as themselves, not as more recovery pages.
+        Assert.NotEqual("rgba(0, 0, 0, 0)", await page.Locator("[data-verdict]").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Axe.RepositoryRoot(), "artifacts", "screenshots", "recovery-proxy-expired.en.png"), FullPage = true });
+        var code = await page.GetByTestId("reference-code").InnerTextAsync();
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        var row = await scope.ServiceProvider.GetRequiredService<Data.EnrollmentDbContext>().AuditEvents
+            .SingleAsync(e => e.EventType == "gate.refused" && e.Target == code);
+        Assert.Contains("failure=Expired", row.Details, StringComparison.Ordinal);
+        Assert.Contains("proxy=495 proxy-verify=FAILED:certificate has expired", row.Details, StringComparison.Ordinal);
+        Assert.Equal("127.0.0.1", row.Address);
     }
 
     [Fact]

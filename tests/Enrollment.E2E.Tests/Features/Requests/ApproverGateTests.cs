@@ -12,6 +12,19 @@ namespace Enrollment.E2E.Tests.Features.Requests;
 public sealed class ApproverGateTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
 {
     [Fact]
+    public async Task ApproversOwnCertificate_ReachesTheApproverQueue()
+    {
+        var page = await fixture.NewPrivilegedPageAsync("gate-approver-own@example.com", Roles.Approver);
+
+        await page.GotoAsync("approvals");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/approvals$"));
+        await Assertions.Expect(page.Locator("[data-grid-state=ready]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("queue-message")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task ApproverWithAnOpenQueue_WhoseCertificateIsRevoked_IsRefusedAtTheNextDecisionWithTheRevokedGuidance()
     {
         var approverUser = await fixture.AddUserAsync("gate-approver@example.com");

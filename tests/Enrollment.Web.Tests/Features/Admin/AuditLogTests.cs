@@ -28,6 +28,25 @@ public sealed class AuditLogTests(PortalFixture fixture) : IClassFixture<PortalF
     }
 
     [Fact]
+    public async Task List_ByTarget_IgnoresCaseAndTakesWildcardsLiterally()
+    {
+        var (admin, connection) = await AdminAsync();
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
+        var trail = scope.ServiceProvider.GetRequiredService<AuditTrail>();
+        var code = "QZ" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        await trail.AppendAsync(db, new AuditEntry("help-desk@example.com", "gate.refused", code, "failure=Expired"));
+        await trail.AppendAsync(db, new AuditEntry("help-desk@example.com", "test.wildcard", code[..2] + "_%" + code[4..], "decoy"));
+        var log = scope.ServiceProvider.GetRequiredService<AuditLog>();
+
+        var (byLowerCase, _) = await log.ListAsync(admin, connection, new AuditFilter(Target: code.ToLowerInvariant()), 0, 25);
+        var (byWildcards, _) = await log.ListAsync(admin, connection, new AuditFilter(Target: code[..2] + "_%"), 0, 25);
+
+        Assert.Equal(code, Assert.Single(byLowerCase).Target);
+        Assert.Equal("test.wildcard", Assert.Single(byWildcards).EventType);
+    }
+
+    [Fact]
     public async Task List_ByARequesterOrWithoutCertificate_IsRefused()
     {
         var requester = await fixture.AddUserAsync($"audit-requester-{Guid.NewGuid():N}@example.com", "AR-" + Guid.NewGuid().ToString("N")[..8]);

@@ -6,6 +6,7 @@ using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace Enrollment.Web.Tests.Features.Gate;
 
@@ -82,6 +83,51 @@ public sealed class ProxyModeTests : IAsyncLifetime
         {
             ["x-clientcert"] = Uri.EscapeDataString(certificate.ExportCertificatePem() + "\n"),
         }));
+    }
+
+    [Fact]
+    public async Task ProxysRecoveryPage_ForARevokedCertificate_NamesTheRevocationToAVisitorNotSignedIn()
+    {
+        var (_, certificate) = await UserWithCertificateAsync("proxy-495-revoked@example.com");
+        await portal.Services.GetRequiredService<RevocationService>().RevokeAsync(
+            Enrollment.Ca.Serials.SerialNumber.Canonicalize(certificate.SerialNumber), Enrollment.Ca.Revocation.RevocationReason.KeyCompromise, "test", null, default);
+        using var visitor = PortalSession.Anonymous(portal, Proxy);
+
+        var verdict = await visitor.CertificateVerdictAsync(
+            new Dictionary<string, string>(Forwarded(certificate)) { ["X-CLIENTCERT-VERIFY"] = "FAILED:certificate revoked" }, "recovery/proxy/495");
+
+        Assert.Equal("Revoked", verdict);
+        Assert.Contains("proxy=495 proxy-verify=FAILED:certificate revoked", await LastRefusalAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProxysRecoveryPage_ForACertificateThePortalFindsSound_ShowsTheProxysOwnVerdict()
+    {
+        var (_, certificate) = await UserWithCertificateAsync("proxy-495-sound@example.com");
+        using var visitor = PortalSession.Anonymous(portal, Proxy);
+
+        var verdict = await visitor.CertificateVerdictAsync(
+            new Dictionary<string, string>(Forwarded(certificate)) { ["X-CLIENTCERT-VERIFY"] = "FAILED:OCSP responder error" }, "recovery/proxy/495");
+
+        Assert.Equal("RefusedByProxy", verdict);
+    }
+
+    [Fact]
+    public async Task ProxysRecoveryPage_WithHeadersFromElsewhere_JudgesNoForwardedCertificate()
+    {
+        var (_, certificate) = await UserWithCertificateAsync("proxy-495-spoof@example.com");
+        using var visitor = PortalSession.Anonymous(portal);
+
+        Assert.Equal("RefusedByProxy", await visitor.CertificateVerdictAsync(Forwarded(certificate), "recovery/proxy/495"));
+        Assert.Equal("NoCertificate", await visitor.CertificateVerdictAsync(Forwarded(certificate), "recovery/proxy/496"));
+        Assert.DoesNotContain(Enrollment.Ca.Serials.SerialNumber.Canonicalize(certificate.SerialNumber), await LastRefusalAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<string> LastRefusalAsync()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Enrollment.Data.EnrollmentDbContext>().AuditEvents
+            .Where(e => e.EventType == "gate.refused").OrderByDescending(e => e.Id).Select(e => e.Details).FirstAsync();
     }
 
     public async Task DisposeAsync() => await portal.DisposeAsync();

@@ -26,7 +26,7 @@ public sealed class AuditLog(IServiceScopeFactory scopes)
         var query = db.AuditEvents.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(filter.Actor))
         {
-            query = query.Where(e => e.Actor.Contains(filter.Actor.Trim()));
+            query = query.Where(e => EF.Functions.Like(e.Actor, Anywhere(filter.Actor), Escape));
         }
         if (!string.IsNullOrWhiteSpace(filter.EventType))
         {
@@ -34,7 +34,7 @@ public sealed class AuditLog(IServiceScopeFactory scopes)
         }
         if (!string.IsNullOrWhiteSpace(filter.Target))
         {
-            query = query.Where(e => e.Target != null && e.Target.Contains(filter.Target.Trim()));
+            query = query.Where(e => e.Target != null && EF.Functions.Like(e.Target, Anywhere(filter.Target), Escape));
         }
         if (filter.From is { } from)
         {
@@ -62,4 +62,13 @@ public sealed class AuditLog(IServiceScopeFactory scopes)
             new AuditEntry(admin.Email!, "audit.verified", broken?.ToString(), broken is null ? "chain intact" : $"chain broken at {broken}", connection.Address));
         return broken;
     }
+
+    private const string Escape = "\\";
+
+    /// <summary>
+    /// A LIKE pattern for "contains", with the text's own wildcards escaped. SQLite's LIKE ignores
+    /// ASCII case, so a reference code or serial read out over the phone in lower case still matches.
+    /// </summary>
+    private static string Anywhere(string text) =>
+        "%" + text.Trim().Replace(Escape, Escape + Escape).Replace("%", Escape + "%").Replace("_", Escape + "_") + "%";
 }
