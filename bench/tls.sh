@@ -53,8 +53,10 @@ wait_for "http://127.0.0.1:$upstream_port/pki/issuing.crt"
 curl -s "http://127.0.0.1:$upstream_port/pki/issuing.crt" | openssl x509 -inform DER -out "$out/client-ca.pem"
 curl -s "http://127.0.0.1:$upstream_port/pki/root.crt" | openssl x509 -inform DER -out "$out/trusted-ca.pem"
 openssl x509 -in "$out/client-ca.pem" -noout -subject | sed 's/^subject=//' > "$out/issuing-subject-proxy.txt"
+cat "$out/client-ca.pem" "$out/trusted-ca.pem" > "$out/crl-ca.pem"
+deploy/nginx/refresh-crl.sh "http://127.0.0.1:$upstream_port" "$out/crl.pem" "$out/crl-ca.pem" true
 sed -e "s|{{LISTEN}}|127.0.0.1:$front_port|; s|{{SERVER_NAME}}|localhost|; s|{{SERVER_CERTIFICATE}}|$out/server-chain.pem|; s|{{SERVER_KEY}}|$out/server.key|" \
-    -e "s|{{CLIENT_CA_FILE}}|$out/client-ca.pem|; s|{{TRUSTED_CA_FILE}}|$out/trusted-ca.pem|; s|{{OCSP_URL}}|http://127.0.0.1:$upstream_port/pki/ocsp|" \
+    -e "s|{{CLIENT_CA_FILE}}|$out/client-ca.pem|; s|{{TRUSTED_CA_FILE}}|$out/trusted-ca.pem|; s|{{OCSP_URL}}|http://127.0.0.1:$upstream_port/pki/ocsp|; s|{{CRL_FILE}}|$out/crl.pem|" \
     -e "s|{{UPSTREAM}}|127.0.0.1:$upstream_port|g; s|{{PROXY_SOURCE}}|127.0.0.2|g; s|{{RECOVERY_HEADERS}}|$out/recovery-headers.conf|" \
     deploy/nginx/enrollment.conf.template > "$out/enrollment.conf"
 sed -e "s|{{PROXY_SOURCE}}|127.0.0.2|g" deploy/nginx/recovery-headers.conf > "$out/recovery-headers.conf"

@@ -1,5 +1,7 @@
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Enrollment.Ca.Revocation;
 
 namespace Enrollment.Ca.Authority;
 
@@ -22,9 +24,35 @@ public sealed class CaProvisioner(CaStore store, CaGenerator generator, TimeProv
             {
                 store.Save(authority, rootKey);
             }
+            RenewRootCrlIfDue(authority);
             return authority;
         }
-        return RenewOcspSignerIfDue(store.Load());
+        var loaded = RenewOcspSignerIfDue(store.Load());
+        RenewRootCrlIfDue(loaded);
+        return loaded;
+    }
+
+    /// <summary>
+    /// Signs a new root CRL when one is due and we hold the root key; returns whether it did. An
+    /// imported hierarchy's root CRL comes from the organisation's own PKI instead.
+    /// </summary>
+    public bool RenewRootCrlIfDue(CertificateAuthority authority)
+    {
+        var current = store.LoadRootCrl();
+        if (!RootCrl.IsDue(current, time.GetUtcNow()))
+        {
+            return false;
+        }
+        using var rootKey = store.OpenRootKey();
+        using var rootPublic = authority.Root.GetECDsaPublicKey();
+        if (rootKey is null || rootPublic is null
+            || !rootKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(rootPublic.ExportSubjectPublicKeyInfo()))
+        {
+            return false;
+        }
+        var number = current is null ? BigInteger.One : CrlInfo.Read(current).Number + 1;
+        store.SaveRootCrl(RootCrl.Sign(authority.Root, rootKey, number, time.GetUtcNow()));
+        return true;
     }
 
     /// <summary>

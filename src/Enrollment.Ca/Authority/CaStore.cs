@@ -44,8 +44,26 @@ public sealed class CaStore(string directory, ICaKeyProtector protector)
         {
             WriteBytes("root.key", protector.Seal(rootKey));
         }
+        else
+        {
+            // An imported hierarchy: a key and CRL of the root we generated before belong to another root.
+            File.Delete(PathOf("root.key"));
+            File.Delete(PathOf(RootCrlFile));
+        }
         SaveOcspSigner(authority.OcspSigner, authority.OcspSignerKey);
     }
+
+    public const string RootCrlFile = "root.crl";
+
+    /// <summary>The root key when we hold it (the embedded default), else null.</summary>
+    public ECDsa? OpenRootKey() => File.Exists(PathOf("root.key")) ? protector.Open(File.ReadAllBytes(PathOf("root.key"))) : null;
+
+    /// <summary>The root's CRL (DER) when one was signed here, else null.</summary>
+    public byte[]? LoadRootCrl() => File.Exists(PathOf(RootCrlFile)) ? File.ReadAllBytes(PathOf(RootCrlFile)) : null;
+
+    public void SaveRootCrl(byte[] der) => WriteBytes(RootCrlFile, der);
+
+    public string PathOf(string name) => Path.Combine(Directory, name);
 
     public void SaveOcspSigner(X509Certificate2 certificate, ECDsa key)
     {
@@ -56,7 +74,6 @@ public sealed class CaStore(string directory, ICaKeyProtector protector)
     private X509Certificate2 LoadCertificate(string name) =>
         X509Certificate2.CreateFromPem(File.ReadAllText(PathOf(name)));
 
-    private string PathOf(string name) => Path.Combine(Directory, name);
 
     private void WriteText(string name, string text) => WriteBytes(name, System.Text.Encoding.ASCII.GetBytes(text));
 

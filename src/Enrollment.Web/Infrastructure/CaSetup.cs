@@ -42,6 +42,7 @@ public static class CaSetup
         });
         services.TryAddSingleton<OcspResponder>();
         services.TryAddSingleton<CrlPublisher>();
+        services.TryAddSingleton<RootCrlFile>();
         services.TryAddSingleton<RevocationService>();
         return services;
     }

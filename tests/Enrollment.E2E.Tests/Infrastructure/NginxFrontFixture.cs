@@ -9,8 +9,9 @@ namespace Enrollment.E2E.Tests.Infrastructure;
 /// <summary>
 /// The portal in proxy mode behind a real nginx started from deploy/nginx/enrollment.conf.template,
 /// on 127.0.0.1. nginx connects to the portal from 127.0.0.2, the only address the portal believes.
+/// Its CRL file is made by deploy/nginx/refresh-crl.sh, as in production.
 /// </summary>
-public sealed class NginxFrontFixture : BrowserPortalFixture
+public class NginxFrontFixture : BrowserPortalFixture
 {
     private const string ProxySource = "127.0.0.2";
     private readonly TemporaryDirectory directory = new();
@@ -18,6 +19,9 @@ public sealed class NginxFrontFixture : BrowserPortalFixture
     private Uri? front;
 
     public override Uri FrontUrl => front ?? throw new InvalidOperationException("nginx has not started");
+
+    /// <summary>Whether the template's OCSP lines stay ("where configured"); without them only the CRLs revoke.</summary>
+    protected virtual bool WithOcsp => true;
 
     protected override string[] PortalSettings =>
         ["--Enrollment:ClientCertificates:Mode=Proxy", $"--Enrollment:ClientCertificates:KnownProxies:0={ProxySource}"];
@@ -32,11 +36,19 @@ public sealed class NginxFrontFixture : BrowserPortalFixture
             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-days", "2", "-out", "server.pem");
         directory.Write("client-ca.pem", authority.Issuing.ExportCertificatePem() + "\n");
         directory.Write("trusted-ca.pem", authority.Root.ExportCertificatePem() + "\n");
+        directory.Write("crl-ca.pem", authority.Issuing.ExportCertificatePem() + "\n" + authority.Root.ExportCertificatePem() + "\n");
+        Assert.Equal(0, RunRefreshCrl("true").ExitCode);
         var upstream = $"127.0.0.1:{Portal.Http.Port}";
-        var site = File.ReadAllText(Path.Combine(Axe.RepositoryRoot(), "deploy", "nginx", "enrollment.conf.template"))
+        var template = File.ReadAllText(Path.Combine(Axe.RepositoryRoot(), "deploy", "nginx", "enrollment.conf.template"));
+        if (!WithOcsp)
+        {
+            template = string.Join('\n', template.Split('\n').Where(line => !line.TrimStart().StartsWith("ssl_ocsp", StringComparison.Ordinal)));
+        }
+        var site = template
             .Replace("{{LISTEN}}", $"127.0.0.1:{port}").Replace("{{SERVER_NAME}}", "localhost")
             .Replace("{{SERVER_CERTIFICATE}}", directory.File("server.pem")).Replace("{{SERVER_KEY}}", directory.File("server.key"))
             .Replace("{{CLIENT_CA_FILE}}", directory.File("client-ca.pem")).Replace("{{TRUSTED_CA_FILE}}", directory.File("trusted-ca.pem")).Replace("{{OCSP_URL}}", $"http://{upstream}/pki/ocsp")
+            .Replace("{{CRL_FILE}}", directory.File("crl.pem"))
             .Replace("{{UPSTREAM}}", upstream).Replace("{{PROXY_SOURCE}}", ProxySource)
             .Replace("{{RECOVERY_HEADERS}}", directory.File("recovery-headers.conf"));
         directory.Write("enrollment.conf", site);
@@ -44,7 +56,7 @@ public sealed class NginxFrontFixture : BrowserPortalFixture
             .Replace("{{PROXY_SOURCE}}", ProxySource));
         directory.Write("nginx.conf", $$"""
             pid {{d}}/nginx.pid;
-            error_log {{d}}/error.log;
+            error_log {{d}}/error.log notice;
             events { worker_connections 256; }
             http {
               access_log off;
@@ -53,8 +65,7 @@ public sealed class NginxFrontFixture : BrowserPortalFixture
               include {{d}}/enrollment.conf;
             }
             """);
-        var binary = File.Exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx";
-        nginx = Process.Start(new ProcessStartInfo(binary, ["-p", d, "-c", directory.File("nginx.conf"), "-g", "daemon off;"])
+        nginx = Process.Start(new ProcessStartInfo(Binary, ["-p", d, "-c", directory.File("nginx.conf"), "-g", "daemon off;"])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -62,6 +73,39 @@ public sealed class NginxFrontFixture : BrowserPortalFixture
         front = new Uri($"https://127.0.0.1:{port}/");
         await WaitForPortAsync(port);
     }
+
+    /// <summary>
+    /// Runs the shipped refresh-crl.sh against the portal, reloading nginx when the CRLs changed,
+    /// and returns once the reloaded workers serve new connections.
+    /// </summary>
+    public async Task RefreshCrlAsync()
+    {
+        var log = directory.File("error.log");
+        var reloads = Reloads();
+        var result = RunRefreshCrl($"{Binary} -p {directory.Path} -c {directory.File("nginx.conf")} -s reload");
+        Assert.True(result.ExitCode == 0, "refresh-crl.sh failed: " + result.All);
+        if (!result.All.Contains("updated", StringComparison.Ordinal))
+        {
+            return;
+        }
+        for (var attempt = 0; attempt < 100 && Reloads() == reloads; attempt++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.True(Reloads() > reloads, "nginx did not reload: " + File.ReadAllText(log));
+        // The master starts new workers right after "reconfiguring"; old ones stop accepting on their signal.
+        await Task.Delay(500);
+
+        int Reloads() => File.Exists(log) ? File.ReadAllText(log).Split("reconfiguring").Length - 1 : 0;
+    }
+
+    /// <summary>The CRL file nginx reads, as it is now.</summary>
+    public string CrlFileText => File.ReadAllText(directory.File("crl.pem"));
+
+    /// <summary>Runs deploy/nginx/refresh-crl.sh for this nginx with the given reload command.</summary>
+    public CommandResult RunRefreshCrl(string reload, IDictionary<string, string>? environment = null) =>
+        Command.Run(Path.Combine(Axe.RepositoryRoot(), "deploy", "nginx", "refresh-crl.sh"), directory.Path, environment,
+            Portal.Http.AbsoluteUri, directory.File("crl.pem"), directory.File("crl-ca.pem"), reload);
 
     public override async Task DisposeAsync()
     {
@@ -96,10 +140,18 @@ public sealed class NginxFrontFixture : BrowserPortalFixture
         throw new TimeoutException("nginx did not listen");
     }
 
+    private static string Binary => File.Exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx";
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>The shipped nginx configuration without its OCSP lines: revocation comes from the CRLs alone.</summary>
+public sealed class NginxCrlOnlyFrontFixture : NginxFrontFixture
+{
+    protected override bool WithOcsp => false;
 }

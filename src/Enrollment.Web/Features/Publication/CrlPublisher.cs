@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Enrollment.Ca.Authority;
 using Enrollment.Ca.Revocation;
 using Enrollment.Data;
@@ -8,9 +7,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Enrollment.Web.Features.Publication;
-
-/// <summary>A CRL as served: its bytes and header facts.</summary>
-public sealed record PublishedCrl(byte[] Der, CrlInfo Info, string ETag);
 
 /// <summary>
 /// Publishes the issuing CA's full CRL: on every revocation, when half its validity has passed,
@@ -22,31 +18,12 @@ public sealed partial class CrlPublisher(
     IOptions<EnrollmentOptions> options, IOptions<CaOptions> caOptions, TimeProvider time, ILogger<CrlPublisher> logger)
 {
     private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly string path = options.Value.PathOf("ca", "issuing.crl");
-    private (DateTime Stamp, PublishedCrl Crl)? loaded;
+    private readonly CrlFile file = new(options.Value.PathOf("ca", "issuing.crl"));
 
     private TimeSpan Validity => TimeSpan.FromHours(caOptions.Value.CrlValidityHours);
 
     /// <summary>The CRL on disk, re-read only when the file changed; null before the first publication.</summary>
-    public PublishedCrl? Current
-    {
-        get
-        {
-            var stamp = File.GetLastWriteTimeUtc(path);
-            if (loaded is { } cached && cached.Stamp == stamp)
-            {
-                return cached.Crl;
-            }
-            if (!File.Exists(path))
-            {
-                return null;
-            }
-            var der = File.ReadAllBytes(path);
-            var crl = new PublishedCrl(der, CrlInfo.Read(der), Convert.ToHexString(SHA256.HashData(der))[..32]);
-            loaded = (stamp, crl);
-            return crl;
-        }
-    }
+    public PublishedCrl? Current => file.Current;
 
     public async Task<PublishedCrl> PublishAsync(string actor, CancellationToken cancellationToken)
     {
@@ -83,6 +60,7 @@ public sealed partial class CrlPublisher(
 
     private void WriteWhole(byte[] der)
     {
+        var path = file.Path;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))

@@ -21,7 +21,12 @@ public static class PublicationEndpoints
         var pki = endpoints.MapGroup("/pki").RequireRateLimiting(RateLimitPolicy).AllowAnonymous();
         pki.MapGet("/root.crt", (CertificateAuthority ca) => Certificate(ca.Root.RawData));
         pki.MapGet("/issuing.crt", (CertificateAuthority ca) => Certificate(ca.Issuing.RawData));
-        pki.MapGet("/issuing.crl", ServeCrl);
+        pki.MapGet("/issuing.crl", (CrlPublisher publisher, HttpContext context) => publisher.Current is { } crl
+            ? ServeCrl(crl, context)
+            : Results.Problem("The CRL has not been published yet.", statusCode: StatusCodes.Status503ServiceUnavailable));
+        pki.MapGet("/root.crl", (RootCrlFile root, HttpContext context) => root.File.Current is { } crl
+            ? ServeCrl(crl, context)
+            : Results.Problem("This portal does not hold the root key: the root CRL comes from your organisation's PKI.", statusCode: StatusCodes.Status404NotFound));
         pki.MapPost("/ocsp", OcspPostAsync);
         pki.MapGet("/ocsp/{**request}", OcspGetAsync);
         return endpoints;
@@ -30,12 +35,8 @@ public static class PublicationEndpoints
     private static IResult Certificate(byte[] der) =>
         Results.File(der, "application/pkix-cert");
 
-    private static IResult ServeCrl(CrlPublisher publisher, HttpContext context)
+    private static IResult ServeCrl(PublishedCrl crl, HttpContext context)
     {
-        if (publisher.Current is not { } crl)
-        {
-            return Results.Problem("The CRL has not been published yet.", statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
         // Short freshness: a revocation must be visible to relying parties quickly.
         context.Response.Headers.CacheControl = "public, max-age=60, no-transform";
         return Results.File(crl.Der, "application/pkix-crl",

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Enrollment.Ca.Authority;
 using Enrollment.Ca.Revocation;
 using Enrollment.Testing;
@@ -65,6 +67,27 @@ public sealed class CaHealthEvaluatorTests : IDisposable
         var (_, _, findings) = CaHealthEvaluator.Evaluate(wrong, Crl(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow);
 
         Assert.Contains(findings, f => f.Code == "trust.not-self-signed" && f.Level == HealthLevel.Error);
+    }
+
+    [Theory]
+    [InlineData(30, null)]
+    [InlineData(70, "rootcrl.stale")]
+    [InlineData(91, "rootcrl.expired")]
+    public void Evaluate_RootCrlNotRenewedInTime_IsFlagged(int days, string? code)
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var rootRequest = new CertificateRequest("CN=Health Root", rootKey, HashAlgorithmName.SHA384);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.KeyCertSign, true));
+        rootRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(rootRequest.PublicKey, false));
+        using var root = rootRequest.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
+        var rootCrl = CrlInfo.Read(RootCrl.Sign(root, rootKey, 1, now));
+        var later = now.AddDays(days);
+
+        var (_, _, findings) = CaHealthEvaluator.Evaluate(ca.Authority, Crl(later), later, rootCrl);
+
+        Assert.Equal(code, findings.Select(f => f.Code).SingleOrDefault(c => c.StartsWith("rootcrl.", StringComparison.Ordinal)));
     }
 
     private CrlInfo Crl(DateTimeOffset thisUpdate) =>

@@ -43,6 +43,23 @@ public sealed class PublicationEndpointsTests(PortalFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task GetRootCrl_OverPlainHttp_IsAnEmptyCrlOfTheRootThatOpenSslVerifies()
+    {
+        using var client = fixture.Portal.Client();
+
+        using var response = await client.GetAsync(new Uri(fixture.Portal.Http, "pki/root.crl"));
+        var path = fixture.Files.Write("root-served.crl", await response.Content.ReadAsByteArrayAsync());
+        var root = fixture.Files.Write("root-only.pem", fixture.Authority.Root.ExportCertificatePem());
+        var text = OpenSsl.Ok(fixture.Files.Path, "crl", "-inform", "DER", "-in", path, "-CAfile", root, "-verify", "-noout", "-text");
+
+        Assert.Equal("application/pkix-crl", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("verify OK", text, StringComparison.Ordinal);
+        Assert.Contains("No Revoked Certificates", text, StringComparison.Ordinal);
+        Assert.Equal(OpenSsl.Ok(fixture.Files.Path, "x509", "-in", root, "-noout", "-subject").Replace("subject=", string.Empty),
+            OpenSsl.Ok(fixture.Files.Path, "crl", "-inform", "DER", "-in", path, "-noout", "-issuer").Replace("issuer=", string.Empty));
+    }
+
+    [Fact]
     public async Task GetCrl_Twice_HasAStrictlyIncreasingNumberAfterEachRevocation()
     {
         var user = await fixture.AddUserAsync("crl-number@example.com", "CRL-2");

@@ -14,14 +14,14 @@ namespace Enrollment.Web.Features.Admin.Health;
 /// self-check of the mistakes deployments make. Authorized like every admin service.
 /// </summary>
 public sealed class CaHealth(
-    PrivilegedAuthorization authorization, CertificateAuthority authority, CrlPublisher crl, EnrollmentDbContext db,
+    PrivilegedAuthorization authorization, CertificateAuthority authority, CrlPublisher crl, RootCrlFile rootCrl, EnrollmentDbContext db,
     IHttpClientFactory http, PublicationUrls urls, IOptions<GateOptions> gate, TimeProvider time)
 {
     public async Task<CaHealthReport> BuildAsync(ClaimsPrincipal actor, ConnectionCertificate connection, CancellationToken cancellationToken)
     {
         await authorization.DemandAdminAsync(actor, connection);
         var now = time.GetUtcNow();
-        var (chain, crlFacts, findings) = CaHealthEvaluator.Evaluate(authority, crl.Current?.Info, now);
+        var (chain, crlFacts, findings) = CaHealthEvaluator.Evaluate(authority, crl.Current?.Info, now, rootCrl.File.Current?.Info);
         findings.AddRange(CheckConfiguration());
         findings.AddRange(await CheckPublicationAsync(cancellationToken));
         return new CaHealthReport(chain, crlFacts, await CountAsync(now.UtcDateTime, cancellationToken), findings);
