@@ -16,6 +16,9 @@ public enum GateFailure
 
     /// <summary>The proxy in front refused a certificate the portal finds nothing wrong with (its detail is the proxy's verdict).</summary>
     RefusedByProxy,
+
+    /// <summary>The browser could not sign the handshake with the certificate's key (ERR_SSL_CLIENT_AUTH_SIGNATURE_FAILED), as reported by the visitor.</summary>
+    SignatureFailure,
 }
 
 /// <summary>The gate's judgement of one certificate, with the facts a recovery page shows.</summary>

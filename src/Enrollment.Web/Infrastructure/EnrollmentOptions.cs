@@ -71,4 +71,12 @@ public sealed class RateLimitOptions
     /// <summary>Burst allowance above the steady rate for /pki endpoints. Defaults to 1000.</summary>
     [Range(1, 10_000_000)]
     public int PublicBurst { get; set; } = 1000;
+
+    /// <summary>
+    /// Audited refusals a visitor who is not signed in may cause per minute from one address (the
+    /// recovery pages anyone can open). Past it the page still explains, without a reference code,
+    /// and nothing is written. Defaults to 30.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int AnonymousRefusalAuditsPerMinute { get; set; } = 30;
 }

@@ -11,6 +11,10 @@ public sealed class AccessibilityTests(BrowserPortalFixture fixture) : IClassFix
     [InlineData("account/login", "en-US")]
     [InlineData("account/login", "ja-JP")]
     [InlineData("account/forgot-password", "ja-JP")]
+    [InlineData("recovery/signature-failure", "en-US")]
+    [InlineData("recovery/signature-failure", "ja-JP")]
+    [InlineData("recovery/proxy/495", "en-US")]
+    [InlineData("recovery/proxy/496", "ja-JP")]
     public async Task PublicPage_HasNoSeriousViolation(string path, string language)
     {
         var page = await fixture.NewPageAsync(language, bypassCsp: true);
@@ -29,6 +33,22 @@ public sealed class AccessibilityTests(BrowserPortalFixture fixture) : IClassFix
 
         Assert.Contains(violations, v => v.StartsWith("label", StringComparison.Ordinal));
         Assert.Contains(violations, v => v.StartsWith("image-alt", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("en-US")]
+    [InlineData("ja-JP")]
+    public async Task CertificateCheck_OfAnExpiredCertificateOfOurs_HasNoSeriousViolation(string language)
+    {
+        var user = await fixture.AddUserAsync($"axe-expired-{language}@example.com");
+        var expired = await fixture.ExpiredCertificateAsync(user);
+        await fixture.RecordAsync(user, expired.Certificate);
+        var page = await fixture.NewPageWithCertificateAsync(expired, language, bypassCsp: true);
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!, language: language);
+        await page.GotoAsync("account/certificate");
+        await page.GetByTestId("next-steps").Locator("[data-next=renew]").WaitForAsync();
+
+        Assert.Empty(await Axe.SeriousViolationsAsync(page));
     }
 
     [Theory]

@@ -147,6 +147,12 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(heading);
             await SaveAsync(page, $"recovery-{name}.{tag}.png");
         }
+        const string macSafari = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15";
+        var signature = await fixture.NewPageAsync(language, userAgent: macSafari);
+        await signature.SetViewportSizeAsync(1200, 760);
+        await signature.GotoAsync("recovery/signature-failure");
+        await Assertions.Expect(signature.GetByTestId("signature-steps")).ToBeVisibleAsync();
+        await SaveAsync(signature, $"recovery-signature-failure.{tag}.png");
     }
 
     private static async Task SaveAsync(IPage page, string name)

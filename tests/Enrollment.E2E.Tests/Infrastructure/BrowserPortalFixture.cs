@@ -48,11 +48,12 @@ public class BrowserPortalFixture : IAsyncLifetime
     }
 
     /// <param name="bypassCsp">Only for injecting axe-core: our CSP rightly refuses inline scripts.</param>
-    public async Task<IPage> NewPageAsync(string language = "en-US", bool bypassCsp = false)
+    public async Task<IPage> NewPageAsync(string language = "en-US", bool bypassCsp = false, string? userAgent = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             IgnoreHTTPSErrors = true,
+            UserAgent = userAgent,
             BypassCSP = bypassCsp,
             BaseURL = FrontUrl.AbsoluteUri,
             Locale = language,

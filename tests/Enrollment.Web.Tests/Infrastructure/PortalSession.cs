@@ -38,14 +38,20 @@ public sealed partial class PortalSession : IDisposable
     /// <summary>The gate's verdict on the certificate check page (or another recovery page), with the given request headers.</summary>
     public async Task<string> CertificateVerdictAsync(IDictionary<string, string>? headers = null, string path = "account/certificate")
     {
+        var html = await PageAsync(path, headers);
+        return Verdict().Match(html) is { Success: true } match ? match.Groups[1].Value : "no verdict";
+    }
+
+    /// <summary>The HTML of a page fetched with the given request headers.</summary>
+    public async Task<string> PageAsync(string path, IDictionary<string, string>? headers = null)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
         using var response = await client.SendAsync(request);
-        var html = await response.Content.ReadAsStringAsync();
-        return Verdict().Match(html) is { Success: true } match ? match.Groups[1].Value : $"no verdict ({(int)response.StatusCode})";
+        return await response.Content.ReadAsStringAsync();
     }
 
     private static HttpClient Client(RunningPortal portal, IPAddress? from)

@@ -23,14 +23,21 @@ public sealed record GateResult(CertificateVerdict Verdict, string? ReferenceCod
 /// user (DESIGN.md, "Client-certificate gate"): verified as a certificate first, then against our
 /// records. Refusals are audited with a reference code that the recovery page shows.
 /// </summary>
-public sealed class ClientCertificateGate(
+public sealed partial class ClientCertificateGate(
     CertificateAuthority authority, CertificateOwnership ownership, UserManager<EnrollmentUser> users,
-    IDbContextFactory<EnrollmentDbContext> factory, AuditTrail audit, IOptions<GateOptions> options, TimeProvider time)
+    IDbContextFactory<EnrollmentDbContext> factory, AuditTrail audit, RefusalAuditBudget budget, IOptions<GateOptions> options,
+    TimeProvider time, ILogger<ClientCertificateGate> logger)
 {
-    public Task<GateResult> EvaluateAsync(HttpContext context, ClaimsPrincipal principal) =>
-        EvaluateAsync(ConnectionCertificate.Of(context), principal, context.RequestAborted);
+    /// <summary>The longest User-Agent kept in an audit row: enough to tell browser and system apart.</summary>
+    private const int UserAgentLength = 160;
 
-    public async Task<GateResult> EvaluateAsync(ConnectionCertificate connection, ClaimsPrincipal principal, CancellationToken cancellationToken = default)
+    public Task<GateResult> EvaluateAsync(HttpContext context, ClaimsPrincipal principal) =>
+        EvaluateAsync(ConnectionCertificate.Of(context), principal, context.RequestAborted, UserAgentOf(context));
+
+    public Task<GateResult> EvaluateAsync(ConnectionCertificate connection, ClaimsPrincipal principal, CancellationToken cancellationToken = default) =>
+        EvaluateAsync(connection, principal, cancellationToken, userAgent: null);
+
+    private async Task<GateResult> EvaluateAsync(ConnectionCertificate connection, ClaimsPrincipal principal, CancellationToken cancellationToken, string? userAgent)
     {
         var certificate = options.Value.Mode == ClientCertificateMode.Off ? null : connection.Certificate;
         var verdict = Verify(connection, certificate);
@@ -42,7 +49,7 @@ public sealed class ClientCertificateGate(
         }
         return verdict.IsAccepted
             ? new GateResult(verdict, null, certificate)
-            : await RefuseAsync(verdict, certificate, principal, connection.Address, string.Empty, cancellationToken);
+            : await RefuseAsync(verdict, certificate, principal, connection.Address, UserAgentDetail(userAgent), cancellationToken);
     }
 
     /// <summary>
@@ -67,8 +74,18 @@ public sealed class ClientCertificateGate(
         {
             verdict = new CertificateVerdict(GateFailure.RefusedByProxy, proxyVerdict ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
-        return await RefuseAsync(verdict, certificate, principal, connection.Address, $" proxy={status} proxy-verify={proxyVerdict}", context.RequestAborted);
+        return await RefuseAsync(verdict, certificate, principal, connection.Address,
+            $" proxy={status} proxy-verify={proxyVerdict}{UserAgentDetail(UserAgentOf(context))}", context.RequestAborted);
     }
+
+    /// <summary>
+    /// A visitor whose browser could not sign with the certificate's key. The portal never sees that
+    /// handshake, so the visitor's own report is recorded, with the browser it came from, under a
+    /// reference code the help desk can look up.
+    /// </summary>
+    public Task<GateResult> ExplainSignatureFailureAsync(HttpContext context, ClaimsPrincipal principal) =>
+        RefuseAsync(new CertificateVerdict(GateFailure.SignatureFailure), null, principal, ConnectionCertificate.Of(context).Address,
+            UserAgentDetail(UserAgentOf(context)), context.RequestAborted);
 
     private CertificateVerdict Verify(ConnectionCertificate connection, X509Certificate2? certificate) =>
         connection.Malformed
@@ -79,6 +96,11 @@ public sealed class ClientCertificateGate(
     private async Task<GateResult> RefuseAsync(
         CertificateVerdict verdict, X509Certificate2? certificate, ClaimsPrincipal principal, string? address, string extra, CancellationToken cancellationToken)
     {
+        if (principal.Identity?.IsAuthenticated != true && !budget.TryTake(address))
+        {
+            LogOverBudget(address);
+            return new GateResult(verdict, null, certificate);
+        }
         var reference = RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 8);
         // Canonical, so the admin's serial search and this row name a certificate the same way (PITFALLS.md, "Serial encoding").
         var serial = certificate is not null && Ca.Serials.SerialNumber.TryCanonicalize(certificate.SerialNumber, out var canonical) ? canonical : null;
@@ -87,4 +109,20 @@ public sealed class ClientCertificateGate(
             $"failure={verdict.Failure} serial={serial} issuer={certificate?.Issuer} subject={certificate?.Subject}{extra}", address), cancellationToken);
         return new GateResult(verdict, reference, certificate);
     }
+
+    private static string? UserAgentOf(HttpContext context) => context.Request.Headers.UserAgent.ToString();
+
+    /// <summary>The visitor's browser for the help desk: printable characters only, and short.</summary>
+    private static string UserAgentDetail(string? userAgent)
+    {
+        if (string.IsNullOrWhiteSpace(userAgent))
+        {
+            return string.Empty;
+        }
+        var printable = new string(userAgent.Where(c => c >= ' ' && c != '\u007f').Take(UserAgentLength).ToArray());
+        return $" ua={printable}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refusals for visitors not signed in from {Address} are over their audit budget; not recorded")]
+    private partial void LogOverBudget(string? address);
 }

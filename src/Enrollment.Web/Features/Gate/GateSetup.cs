@@ -18,6 +18,7 @@ public static class GateSetup
             .ValidateOnStart();
         services.TryAddSingleton<CertificateOwnership>();
         services.TryAddScoped<ClientCertificateGate>();
+        services.TryAddSingleton<RefusalAuditBudget>();
         services.TryAddScoped<PrivilegedAuthorization>();
         services.TryAddScoped<CircuitConnection>();
         services.TryAddSingleton<Recovery.RecoveryPaths>();

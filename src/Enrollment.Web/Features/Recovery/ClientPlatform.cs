@@ -5,6 +5,8 @@ public sealed record ClientPlatform(string Browser, string System)
 {
     public static readonly string[] Browsers = ["Chrome", "Edge", "Firefox", "Safari"];
 
+    public static readonly string[] Systems = ["Windows", "macOS", "Linux"];
+
     /// <summary>Edge and Chrome both say "Chrome"; Chrome and Safari both say "Safari": order matters.</summary>
     public static ClientPlatform From(string? userAgent)
     {
