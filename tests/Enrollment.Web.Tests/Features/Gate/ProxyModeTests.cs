@@ -140,18 +140,6 @@ public sealed class ProxyModeTests : IAsyncLifetime
         ["X-CLIENTCERT-SERIAL"] = certificate.SerialNumber,
     };
 
-    private async Task<(EnrollmentUser User, X509Certificate2 Certificate)> UserWithCertificateAsync(string email)
-    {
-        await using var scope = portal.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
-        var user = new EnrollmentUser
-        {
-            UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Proxy " + email.Split('@')[0][..Math.Min(8, email.IndexOf('@'))],
-            EmployeeId = "P-" + Guid.NewGuid().ToString("N")[..10], CreatedAt = DateTime.UtcNow,
-        };
-        Assert.True((await users.CreateAsync(user, Password)).Succeeded);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(user, new PublicKey(key), null, default);
-        return (user, issued.Certificate!);
-    }
+    private Task<(EnrollmentUser User, X509Certificate2 Certificate)> UserWithCertificateAsync(string email) =>
+        PortalUsers.WithCertificateAsync(portal, email, Password);
 }

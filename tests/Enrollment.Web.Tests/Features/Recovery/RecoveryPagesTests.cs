@@ -88,18 +88,6 @@ public sealed class RecoveryPagesTests : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>().AuditEvents.CountAsync(e => e.EventType == "gate.refused");
     }
 
-    private async Task<(EnrollmentUser User, X509Certificate2 Certificate)> UserWithCertificateAsync()
-    {
-        await using var scope = portal.Services.CreateAsyncScope();
-        var email = $"budget-{Guid.NewGuid():N}@example.com";
-        var user = new EnrollmentUser
-        {
-            UserName = email, Email = email, EmailConfirmed = true, DisplayName = "Budget User",
-            EmployeeId = "B-" + Guid.NewGuid().ToString("N")[..10], CreatedAt = DateTime.UtcNow,
-        };
-        Assert.True((await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().CreateAsync(user, Password)).Succeeded);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(user, new PublicKey(key), null, default);
-        return (user, issued.Certificate!);
-    }
+    private Task<(EnrollmentUser User, X509Certificate2 Certificate)> UserWithCertificateAsync() =>
+        PortalUsers.WithCertificateAsync(portal, $"budget-{Guid.NewGuid():N}@example.com", Password);
 }

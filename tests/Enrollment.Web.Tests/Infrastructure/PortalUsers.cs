@@ -1,0 +1,26 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Enrollment.Data.Entities;
+using Enrollment.Web.Features.Certificates;
+using Microsoft.AspNetCore.Identity;
+
+namespace Enrollment.Web.Tests.Infrastructure;
+
+/// <summary>Users made straight through the portal's services, for tests that run their own portal.</summary>
+public static class PortalUsers
+{
+    /// <summary>A confirmed user with a password and an employee id, and a certificate issued to them by the portal.</summary>
+    public static async Task<(EnrollmentUser User, X509Certificate2 Certificate)> WithCertificateAsync(RunningPortal portal, string email, string password)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var user = new EnrollmentUser
+        {
+            UserName = email, Email = email, EmailConfirmed = true, DisplayName = "User " + email.Split('@')[0][..Math.Min(8, email.IndexOf('@'))],
+            EmployeeId = "P-" + Guid.NewGuid().ToString("N")[..10], CreatedAt = DateTime.UtcNow,
+        };
+        Assert.True((await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().CreateAsync(user, password)).Succeeded);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(user, new PublicKey(key), null, default);
+        return (user, issued.Certificate!);
+    }
+}
