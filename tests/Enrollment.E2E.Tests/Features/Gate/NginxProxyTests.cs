@@ -53,6 +53,22 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     }
 
     [Fact]
+    public async Task OrdinaryPages_ThroughNginx_WorkWithoutACertificate()
+    {
+        var user = await fixture.AddUserAsync("nginx-ordinary@example.com");
+        var page = await fixture.NewPageAsync();
+
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!);
+        foreach (var path in new[] { "", "requests", "account/manage", "account/manage/password", "account/manage/two-factor" })
+        {
+            var response = await page.GotoAsync(path);
+            Assert.Equal(200, response!.Status);
+            Assert.DoesNotContain("/account/certificate", page.Url, StringComparison.Ordinal);
+            Assert.DoesNotContain("/recovery/", page.Url, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task NoCertificate_ThroughNginx_IsExplainedByThePortal()
     {
         var user = await fixture.AddUserAsync("nginx-none@example.com");
