@@ -27,7 +27,8 @@ public sealed class CaProvisioner(CaStore store, CaGenerator generator, TimeProv
             RenewRootCrlIfDue(authority);
             return authority;
         }
-        var loaded = RenewOcspSignerIfDue(store.Load());
+        var loaded = store.Load();
+        RenewOcspSignerIfDue(loaded);
         RenewRootCrlIfDue(loaded);
         return loaded;
     }
@@ -86,18 +87,22 @@ public sealed class CaProvisioner(CaStore store, CaGenerator generator, TimeProv
         return authority;
     }
 
-    private CertificateAuthority RenewOcspSignerIfDue(CertificateAuthority authority)
+    /// <summary>
+    /// Renews the OCSP signer once a third of its life remains, at start and while running (the
+    /// publication refresh asks every minute); returns whether it did.
+    /// </summary>
+    public bool RenewOcspSignerIfDue(CertificateAuthority authority)
     {
         var signer = authority.OcspSigner;
         var life = signer.NotAfter - signer.NotBefore;
         if (time.GetUtcNow().UtcDateTime < signer.NotAfter.ToUniversalTime() - life * RenewWhenRemaining)
         {
-            return authority;
+            return false;
         }
         var (certificate, key) = generator.CreateOcspSigner(authority.Issuing, authority.IssuingKey);
         store.SaveOcspSigner(certificate, key);
-        var renewed = authority.ReplaceOcspSigner(certificate, key);
-        return renewed;
+        authority.ReplaceOcspSigner(certificate, key);
+        return true;
     }
 
     private static bool IsCa(X509Certificate2 certificate) =>

@@ -15,10 +15,10 @@ public static class OcspResponseLinter
     private static readonly Asn1Tag Revoked = new(TagClass.ContextSpecific, 1, true);
     private static readonly Asn1Tag Explicit0 = new(TagClass.ContextSpecific, 0, true);
 
-    public static IReadOnlyList<string> LintTbs(byte[] tbsDer, CertificateAuthority authority)
+    public static IReadOnlyList<string> LintTbs(byte[] tbsDer, OcspSigning signing)
     {
         var findings = new List<string>();
-        var eku = authority.OcspSigner.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension>()
+        var eku = signing.Certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension>()
             .SelectMany(e => e.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>()).Select(o => o.Value);
         if (!eku.Contains(Oids.OcspSigning))
         {
@@ -28,7 +28,7 @@ public static class OcspResponseLinter
         {
             var data = new AsnReader(tbsDer, AsnEncodingRules.DER).ReadSequence();
             if (!data.PeekTag().HasSameClassAndValue(ByKey)
-                || !data.ReadSequence(ByKey).ReadOctetString().AsSpan().SequenceEqual(OcspResponseEncoder.ResponderKeyHash(authority)))
+                || !data.ReadSequence(ByKey).ReadOctetString().AsSpan().SequenceEqual(signing.KeyHash))
             {
                 findings.Add("responderID is not byKey of our signer");
             }

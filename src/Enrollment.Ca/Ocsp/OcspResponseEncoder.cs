@@ -48,24 +48,25 @@ public static class OcspResponseEncoder
 
     public static byte[] Successful(CertificateAuthority authority, IReadOnlyList<SingleAnswer> answers, DateTimeOffset producedAt, byte[]? nonce)
     {
-        var tbs = EncodeResponseData(authority, answers, producedAt, nonce);
-        var findings = OcspResponseLinter.LintTbs(tbs, authority);
+        var signing = authority.Ocsp;
+        var tbs = EncodeResponseData(signing, answers, producedAt, nonce);
+        var findings = OcspResponseLinter.LintTbs(tbs, signing);
         if (findings.Count > 0)
         {
             throw new LintFailedException("OCSP response", findings);
         }
-        var hash = CertificateAuthority.SigningHash(authority.OcspSignerKey);
+        var hash = CertificateAuthority.SigningHash(signing.Key);
         var basic = new AsnWriter(AsnEncodingRules.DER);
         using (basic.PushSequence())
         {
             basic.WriteEncodedValue(tbs);
             Asn.WriteEcdsaAlgorithm(basic, hash);
-            basic.WriteBitString(authority.OcspSignerKey.SignData(tbs, hash, DSASignatureFormat.Rfc3279DerSequence));
+            basic.WriteBitString(signing.Key.SignData(tbs, hash, DSASignatureFormat.Rfc3279DerSequence));
             // RFC 6960 4.2.2.2: a delegated responder includes its certificate so clients can check it.
             using (basic.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, true)))
             using (basic.PushSequence())
             {
-                basic.WriteEncodedValue(authority.OcspSigner.RawData);
+                basic.WriteEncodedValue(signing.Certificate.RawData);
             }
         }
         var writer = new AsnWriter(AsnEncodingRules.DER);
@@ -82,18 +83,14 @@ public static class OcspResponseEncoder
         return writer.Encode();
     }
 
-    /// <summary>ResponderID byKey [2] EXPLICIT KeyHash: SHA-1 of the signer's subjectPublicKey bits.</summary>
-    public static byte[] ResponderKeyHash(CertificateAuthority authority) =>
-        SHA1.HashData(authority.OcspSigner.PublicKey.EncodedKeyValue.RawData);
-
-    private static byte[] EncodeResponseData(CertificateAuthority authority, IReadOnlyList<SingleAnswer> answers, DateTimeOffset producedAt, byte[]? nonce)
+    private static byte[] EncodeResponseData(OcspSigning signing, IReadOnlyList<SingleAnswer> answers, DateTimeOffset producedAt, byte[]? nonce)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
             using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 2, true)))
             {
-                writer.WriteOctetString(ResponderKeyHash(authority));
+                writer.WriteOctetString(signing.KeyHash);
             }
             Asn.WriteGeneralizedTime(writer, producedAt);
             using (writer.PushSequence())

@@ -43,6 +43,7 @@ public static class CaSetup
         services.TryAddSingleton<OcspResponder>();
         services.TryAddSingleton<CrlPublisher>();
         services.TryAddSingleton<RootCrlFile>();
+        services.TryAddSingleton<CaRenewal>();
         services.TryAddSingleton<RevocationService>();
         return services;
     }

@@ -81,11 +81,4 @@ public sealed class RootCrlTests : IDisposable
         var store = new CaStore(path, new PassphraseKeyProtector(Passphrase));
         return (new CaProvisioner(store, new CaGenerator(new CaGenerationOptions(), TestAuthority.Urls, time), time), store, path);
     }
-
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = start;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 }

@@ -4,12 +4,12 @@ using Enrollment.Data.Certificates;
 namespace Enrollment.Web.Features.Publication;
 
 /// <summary>
-/// Keeps published revocation data current: re-publishes the CRL (and the root's, when we sign it)
-/// before it goes stale, and drops cached OCSP answers when another process (an admin verb)
-/// changed a certificate's status.
+/// Keeps published revocation data current: re-publishes the CRL before it goes stale, renews the
+/// OCSP signer and the root's CRL when due (<see cref="CaRenewal"/>), and drops cached OCSP answers
+/// when another process (an admin verb) changed a certificate's status.
 /// </summary>
 public sealed partial class PublicationRefreshService(
-    CrlPublisher crl, RootCrlFile rootCrl, OcspResponder responder, RevocationRecords records, TimeProvider time, ILogger<PublicationRefreshService> logger)
+    CrlPublisher crl, CaRenewal renewal, OcspResponder responder, RevocationRecords records, TimeProvider time, ILogger<PublicationRefreshService> logger)
     : BackgroundService
 {
     /// <summary>How often the revocation epoch is read: one tiny query, the bound on cross-process staleness.</summary>
@@ -30,7 +30,7 @@ public sealed partial class PublicationRefreshService(
                 if (++tick % 60 == 0)
                 {
                     await crl.EnsureFreshAsync(stoppingToken);
-                    rootCrl.RenewIfDue();
+                    await renewal.RenewDueAsync(stoppingToken);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

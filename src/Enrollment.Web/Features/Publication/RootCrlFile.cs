@@ -4,13 +4,10 @@ namespace Enrollment.Web.Features.Publication;
 
 /// <summary>
 /// The root's CRL (GET /pki/root.crl), which a front server checking CRLs at every level of the
-/// chain needs (deploy/nginx/refresh-crl.sh). Signed and renewed here only while we hold the root
-/// key; an imported hierarchy's root CRL comes from the organisation's own PKI.
+/// chain needs (deploy/nginx/refresh-crl.sh). Signed and renewed (CaRenewal) only while we hold
+/// the root key; an imported hierarchy's root CRL comes from the organisation's own PKI.
 /// </summary>
-public sealed class RootCrlFile(CaStore store, CaProvisioner provisioner, CertificateAuthority authority)
+public sealed class RootCrlFile(CaStore store)
 {
     public CrlFile File { get; } = new(store.PathOf(CaStore.RootCrlFile));
-
-    /// <summary>Renews the root CRL when a third of its life remains; false when not due or not ours to sign.</summary>
-    public bool RenewIfDue() => provisioner.RenewRootCrlIfDue(authority);
 }
