@@ -40,12 +40,12 @@ public sealed partial class ClientCertificateGate(
     private async Task<GateResult> EvaluateAsync(ConnectionCertificate connection, ClaimsPrincipal principal, CancellationToken cancellationToken, string? userAgent)
     {
         var certificate = options.Value.Mode == ClientCertificateMode.Off ? null : connection.Certificate;
-        var verdict = Verify(connection, certificate);
-        if (verdict.IsAccepted)
+        var user = await users.GetUserAsync(principal);
+        var verdict = await JudgeAsync(connection, certificate, user, cancellationToken);
+        if (verdict.IsAccepted && user is null)
         {
-            verdict = await users.GetUserAsync(principal) is { } user
-                ? await ownership.CheckAsync(certificate!, authority.IssuerKeyId, user, options.Value.MatchingKey, connection.Address, cancellationToken)
-                : new CertificateVerdict(GateFailure.AnotherUser);
+            // A sound certificate, but no (longer a) user for it to belong to.
+            verdict = new CertificateVerdict(GateFailure.AnotherUser);
         }
         return verdict.IsAccepted
             ? new GateResult(verdict, null, certificate)
@@ -63,13 +63,7 @@ public sealed partial class ClientCertificateGate(
         var connection = ConnectionCertificate.Of(context);
         var certificate = options.Value.Mode == ClientCertificateMode.Proxy ? connection.Certificate : null;
         var proxyVerdict = context.Features.Get<ProxyVerification>()?.Result;
-        var verdict = certificate is null && !connection.Malformed ? new CertificateVerdict(GateFailure.NoCertificate) : Verify(connection, certificate);
-        if (verdict.IsAccepted)
-        {
-            verdict = await users.GetUserAsync(principal) is { } user
-                ? await ownership.CheckAsync(certificate!, authority.IssuerKeyId, user, options.Value.MatchingKey, connection.Address, context.RequestAborted)
-                : await ownership.RecordStatusAsync(certificate!, authority.IssuerKeyId, context.RequestAborted);
-        }
+        var verdict = await JudgeAsync(connection, certificate, await users.GetUserAsync(principal), context.RequestAborted);
         if (verdict.IsAccepted || (status == 495 && verdict.Failure == GateFailure.NoCertificate))
         {
             verdict = new CertificateVerdict(GateFailure.RefusedByProxy, proxyVerdict ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -87,10 +81,24 @@ public sealed partial class ClientCertificateGate(
         RefuseAsync(new CertificateVerdict(GateFailure.SignatureFailure), null, principal, ConnectionCertificate.Of(context).Address,
             UserAgentDetail(UserAgentOf(context)), context.RequestAborted);
 
-    private CertificateVerdict Verify(ConnectionCertificate connection, X509Certificate2? certificate) =>
-        connection.Malformed
+    /// <summary>
+    /// The certificate as a certificate, then against our records: as the user's, or, without a user,
+    /// only whether we issued it and did not revoke it (then "accepted" says nothing of ownership).
+    /// </summary>
+    private async Task<CertificateVerdict> JudgeAsync(
+        ConnectionCertificate connection, X509Certificate2? certificate, EnrollmentUser? user, CancellationToken cancellationToken)
+    {
+        var verdict = connection.Malformed
             ? new CertificateVerdict(GateFailure.UntrustedChain, "malformed forwarded certificate")
             : ClientCertificateVerifier.Verify(certificate, authority, time.GetUtcNow());
+        if (!verdict.IsAccepted)
+        {
+            return verdict;
+        }
+        return user is not null
+            ? await ownership.CheckAsync(certificate!, authority.IssuerKeyId, user, options.Value.MatchingKey, connection.Address, cancellationToken)
+            : await ownership.RecordStatusAsync(certificate!, authority.IssuerKeyId, cancellationToken);
+    }
 
     /// <summary>Audits the refusal under a fresh reference code, the one the recovery page shows.</summary>
     private async Task<GateResult> RefuseAsync(
