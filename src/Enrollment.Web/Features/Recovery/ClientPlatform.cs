@@ -7,6 +7,9 @@ public sealed record ClientPlatform(string Browser, string System)
 
     public static readonly string[] Systems = ["Windows", "macOS", "Linux"];
 
+    /// <summary>Where a certificate can be kept: each system's store, and Firefox's own on every system.</summary>
+    public static readonly string[] StoreKeys = [.. Systems, "Firefox"];
+
     /// <summary>Edge and Chrome both say "Chrome"; Chrome and Safari both say "Safari": order matters.</summary>
     public static ClientPlatform From(string? userAgent)
     {

@@ -74,6 +74,9 @@ public sealed class CertificateCheckTests(BrowserPortalFixture fixture) : IClass
 
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("証明書は失効しています");
         await Assertions.Expect(page.GetByTestId("remove-steps")).ToContainTextAsync("certmgr.msc");
+        await Assertions.Expect(page.GetByText("キーチェーンアクセス").First).Not.ToBeVisibleAsync();
+        await page.GetByText("ほかの環境での削除手順").ClickAsync();
+        await Assertions.Expect(page.GetByText("キーチェーンアクセス").First).ToBeVisibleAsync();
     }
 
     [Fact]
