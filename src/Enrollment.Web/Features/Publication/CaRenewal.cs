@@ -12,7 +12,7 @@ namespace Enrollment.Web.Features.Publication;
 /// </summary>
 public sealed partial class CaRenewal(
     CaProvisioner provisioner, CertificateAuthority authority, OcspResponder responder, AuditTrail audit,
-    IDbContextFactory<EnrollmentDbContext> factory, ILogger<CaRenewal> logger)
+    IDbContextFactory<EnrollmentDbContext> factory, TimeProvider time, ILogger<CaRenewal> logger)
 {
     public async Task RenewDueAsync(CancellationToken cancellationToken)
     {
@@ -26,7 +26,7 @@ public sealed partial class CaRenewal(
         if (provisioner.RenewRootCrlIfDue(authority))
         {
             await AuditAsync("crl.root-published", authority.Root.Thumbprint, "root CRL renewed", cancellationToken);
-            LogRenewed("root CRL", DateTime.UtcNow + Ca.Revocation.RootCrl.Validity);
+            LogRenewed("root CRL", (time.GetUtcNow() + Ca.Revocation.RootCrl.Validity).UtcDateTime);
         }
     }
 
