@@ -45,6 +45,39 @@ public sealed class CertificatesPageTests(BrowserPortalFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Filter_IsKeptInTheAddress_SoALinkAndTheWayBackFromADetailShowTheSameRows()
+    {
+        var owner = await fixture.AddUserAsync("filter-owner@example.com");
+        await fixture.IssueAsync(owner);
+        await fixture.IssueAsync(owner);
+        var other = await fixture.AddUserAsync("filter-other@example.com");
+        await fixture.IssueAsync(other);
+        var page = await fixture.NewAdminPageAsync("filter-admin@example.com");
+        await page.GotoAsync("admin/certificates");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+
+        await page.GetByLabel("Search").FillAsync(owner.Email!);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/certificates?search=filter-owner%40example.com");
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(2);
+        await page.Locator("tbody tr a").First.ClickAsync();
+        await page.WaitForURLAsync("**/admin/certificates/*");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await page.GoBackAsync();
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await page.Locator("[data-grid-state=ready]").WaitForAsync();
+
+        await Assertions.Expect(page.GetByLabel("Search")).ToHaveValueAsync(owner.Email!);
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("tbody tr", new() { HasText = owner.Email! })).ToHaveCountAsync(2);
+        await page.GotoAsync("admin/certificates?search=" + Uri.EscapeDataString(other.Email!));
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        await page.Locator("[data-grid-state=ready]").WaitForAsync();
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("tbody tr").First).ToContainTextAsync(other.Email!);
+    }
+
+    [Fact]
     public async Task Detail_DownloadsThePem_ThatOpenSslReadsAsTheSameCertificate()
     {
         var owner = await fixture.AddUserAsync("pem-owner@example.com");
