@@ -6,7 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_RUN=${SECONDS_RUN:-60}
-out=${out:-$PWD/bench/out}
-mkdir -p "$out"; rm -rf "$out/connections"; mkdir -p "$out/connections"
-dotnet build bench/Enrollment.Bench -c Release --nologo -v quiet >/dev/null
-bench/Enrollment.Bench/bin/Release/net9.0/linux-x64/Enrollment.Bench connections "$SECONDS_RUN" "$out/connections" 2>"$out/connections.log" | grep '=' | tee "$out/connections.env"
+. bench/lib.sh
+bench_prepare connections
+"$bench_exe" connections "$SECONDS_RUN" "$out/connections" 2>"$out/connections.log" | grep '=' | tee "$out/connections.env"

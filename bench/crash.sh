@@ -8,7 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-50}
 SEED=${SEED:-20261122}
-out=${out:-$PWD/bench/out}
-mkdir -p "$out"; rm -rf "$out/crash"; mkdir -p "$out/crash"
-dotnet build bench/Enrollment.Bench -c Release --nologo -v quiet >/dev/null
-bench/Enrollment.Bench/bin/Release/net9.0/linux-x64/Enrollment.Bench crash "$RUNS" "$out/crash" "$SEED" 2>"$out/crash.log" | tee "$out/crash.env"
+. bench/lib.sh
+bench_prepare crash
+"$bench_exe" crash "$RUNS" "$out/crash" "$SEED" 2>"$out/crash.log" | tee "$out/crash.env"

@@ -7,10 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 INPUTS=${INPUTS:-20000}
 SEED=${SEED:-20261122}
-out=${out:-$PWD/bench/out}
-mkdir -p "$out"; rm -rf "$out/fuzz"; mkdir -p "$out/fuzz"
-dotnet build bench/Enrollment.Bench -c Release --nologo -v quiet >/dev/null
-bench_exe=bench/Enrollment.Bench/bin/Release/net9.0/linux-x64/Enrollment.Bench
+. bench/lib.sh
+bench_prepare fuzz
 status=0
 "$bench_exe" fuzz "$INPUTS" "$SEED" "$out/fuzz" 2>"$out/fuzz.log" | grep '=' > "$out/fuzz.env" || status=$?
 value() { awk -F= -v k="$1" '$1 == k {print $2}' "$out/fuzz.env"; }

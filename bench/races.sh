@@ -6,7 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-200}
-out=${out:-$PWD/bench/out}
-mkdir -p "$out"; rm -rf "$out/races"; mkdir -p "$out/races"
-dotnet build bench/Enrollment.Bench -c Release --nologo -v quiet >/dev/null
-bench/Enrollment.Bench/bin/Release/net9.0/linux-x64/Enrollment.Bench races "$ROUNDS" "$out/races" 2>"$out/races.log" | grep '=' | tee "$out/races.env"
+. bench/lib.sh
+bench_prepare races
+"$bench_exe" races "$ROUNDS" "$out/races" 2>"$out/races.log" | grep '=' | tee "$out/races.env"

@@ -17,6 +17,15 @@ public sealed class ClientCertificateBuilder(CertificateAuthority authority, Pub
 {
     public X509Certificate2 Sign(IssuanceTemplate template)
     {
+        var generator = new LintingSignatureGenerator(
+            X509SignatureGenerator.CreateForECDsa(authority.IssuingKey), "client certificate",
+            tbs => ClientCertificateLinter.Lint(tbs, authority.Issuing, urls));
+        return Prepare(template).Create(authority.Issuing.SubjectName, generator, template.NotBefore, template.NotAfter, template.Serial);
+    }
+
+    /// <summary>The request with exactly the profile's extensions, before the linter and the signature.</summary>
+    public CertificateRequest Prepare(IssuanceTemplate template)
+    {
         var request = new CertificateRequest(template.Subject.DistinguishedName(), template.PublicKey, authority.IssuingHash);
         var extensions = request.CertificateExtensions;
         extensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
@@ -27,10 +36,6 @@ public sealed class ClientCertificateBuilder(CertificateAuthority authority, Pub
         extensions.Add(template.Subject.AlternativeNames());
         extensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([urls.Crl.AbsoluteUri]));
         extensions.Add(new X509AuthorityInformationAccessExtension([urls.Ocsp.AbsoluteUri], [urls.IssuingCertificate.AbsoluteUri]));
-
-        var generator = new LintingSignatureGenerator(
-            X509SignatureGenerator.CreateForECDsa(authority.IssuingKey), "client certificate",
-            tbs => ClientCertificateLinter.Lint(tbs, authority.Issuing, urls));
-        return request.Create(authority.Issuing.SubjectName, generator, template.NotBefore, template.NotAfter, template.Serial);
+        return request;
     }
 }

@@ -148,21 +148,16 @@ public class BrowserPortalFixture : IAsyncLifetime
     public async Task<(X509Certificate2 Certificate, ECDsa Key)> HighBitSerialCertificateAsync(EnrollmentUser user)
     {
         var authority = Portal.Services.GetRequiredService<Ca.Authority.CertificateAuthority>();
-        var urls = Portal.Services.GetRequiredService<Ca.Authority.PublicationUrls>();
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         await using var scope = Portal.Services.CreateAsyncScope();
         var subject = scope.ServiceProvider.GetRequiredService<CertificateIssuer>().SubjectOf(user);
-        var request = new CertificateRequest(subject.DistinguishedName(), key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(authority.Issuing, true, false));
-        request.CertificateExtensions.Add(subject.AlternativeNames());
-        request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension([urls.Ocsp.AbsoluteUri], [urls.IssuingCertificate.AbsoluteUri]));
         var serial = Ca.Serials.SerialNumber.Create();
         serial[0] |= 0x80;
-        var certificate = request.Create(authority.Issuing.SubjectName, X509SignatureGenerator.CreateForECDsa(authority.IssuingKey),
-            DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30), serial);
+        var now = DateTimeOffset.UtcNow;
+        var template = new Ca.Issuance.IssuanceTemplate(serial, subject, new PublicKey(key), now.AddMinutes(-5), now.AddDays(30), "privileged-access");
+        var certificate = new Ca.Issuance.ClientCertificateBuilder(authority, Portal.Services.GetRequiredService<Ca.Authority.PublicationUrls>())
+            .Prepare(template).Create(authority.Issuing.SubjectName, X509SignatureGenerator.CreateForECDsa(authority.IssuingKey),
+                template.NotBefore, template.NotAfter, serial);
         Assert.StartsWith("00", certificate.SerialNumber, StringComparison.Ordinal);
         await RecordAsync(user, certificate);
         return (certificate, key);

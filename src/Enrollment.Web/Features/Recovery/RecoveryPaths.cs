@@ -34,8 +34,7 @@ public sealed class RecoveryPaths(IServiceScopeFactory scopes, TimeProvider time
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         var now = time.GetUtcNow().UtcDateTime;
         var open = await db.Requests.AsNoTracking()
-            .Where(r => r.RequesterId == user.Id
-                        && (r.State == RequestState.Pending || (r.State == RequestState.Approved && r.PickupDeadline > now)))
+            .Where(r => r.RequesterId == user.Id).Where(MyRequests.OpenAt(now))
             .OrderByDescending(r => r.State == RequestState.Approved).ThenByDescending(r => r.SubmittedAt)
             .Select(r => new { r.Id, r.State, r.PickupDeadline, r.SubmittedAt })
             .FirstOrDefaultAsync(cancellationToken);

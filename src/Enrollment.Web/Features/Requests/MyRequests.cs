@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Security.Claims;
 using Enrollment.Ca;
 using Enrollment.Data;
@@ -75,8 +76,7 @@ public sealed class MyRequests(
         // BEGIN IMMEDIATE: the duplicate check and the insert are one step, so a double click submits once.
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
-            if (await db.Requests.AnyAsync(r => r.RequesterId == user.Id && r.Profile == profile.Name
-                                                && (r.State == RequestState.Pending || (r.State == RequestState.Approved && r.PickupDeadline > now))))
+            if (await db.Requests.Where(OpenAt(now)).AnyAsync(r => r.RequesterId == user.Id && r.Profile == profile.Name))
             {
                 return (null, AlreadyOpen);
             }
@@ -135,6 +135,10 @@ public sealed class MyRequests(
     }
 
     /// <summary>Approvals whose pickup window has passed become Lapsed.</summary>
+    /// <summary>A request still in play: pending, or approved with its pickup window open.</summary>
+    internal static Expression<Func<EnrollmentRequest, bool>> OpenAt(DateTime now) =>
+        r => r.State == RequestState.Pending || (r.State == RequestState.Approved && r.PickupDeadline > now);
+
     internal static Task<int> LapseAsync(EnrollmentDbContext db, string userId, DateTime now) =>
         db.Requests.Where(r => r.RequesterId == userId && r.State == RequestState.Approved && r.PickupDeadline <= now)
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.State, RequestState.Lapsed).SetProperty(r => r.ClosedAt, r => r.PickupDeadline));

@@ -1,0 +1,8 @@
+# Sourced by the campaign scripts (fuzz, races, crash, connections): a clean output folder for the
+# campaign NAME ($out/NAME) and the Release build of Enrollment.Bench ($bench_exe).
+bench_prepare() {
+    out=${out:-$PWD/bench/out}
+    rm -rf "${out:?}/$1"; mkdir -p "$out/$1"
+    dotnet build bench/Enrollment.Bench -c Release --nologo -v quiet >/dev/null
+    bench_exe=bench/Enrollment.Bench/bin/Release/net9.0/linux-x64/Enrollment.Bench
+}
