@@ -82,7 +82,8 @@ public static class KeyPolicy
     private static string CurveName(PublicKey key)
     {
         // ECParameters ::= CHOICE { namedCurve OBJECT IDENTIFIER, ... }: only named curves are named here.
-        var parameters = key.EncodedParameters.RawData;
+        // net10 reports absent parameters as null rather than empty.
+        var parameters = key.EncodedParameters?.RawData ?? [];
         if (parameters.Length == 0 || parameters[0] != 0x06)
         {
             return "ECDSA with explicit curve parameters";

@@ -3,8 +3,17 @@ namespace Enrollment.Web.Infrastructure;
 /// <summary>Builds the web host; the admin verbs build the same services without the web parts.</summary>
 public static class EnrollmentHost
 {
+    /// <summary>
+    /// A redirect during static rendering sets the response and returns instead of throwing a
+    /// NavigationException (the .NET 10 template's choice; IdentityRedirectManager's callers return
+    /// after redirecting). Set here rather than through the MSBuild property, which only reaches the
+    /// portal's own runtimeconfig: a test host would otherwise run the other behaviour.
+    /// </summary>
+    private const string NavigationWithoutExceptionSwitch = "Microsoft.AspNetCore.Components.Endpoints.NavigationManager.DisableThrowNavigationException";
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        AppContext.SetSwitch(NavigationWithoutExceptionSwitch, true);
         var builder = CreateBuilder(args);
         builder.AddEnrollmentWeb();
         configure?.Invoke(builder);

@@ -11,6 +11,7 @@ using Enrollment.Web.Features.Certificates.Expiry;
 using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Features.Publication;
 using Enrollment.Web.Features.Requests;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 
@@ -95,6 +96,7 @@ public static class WebSetup
         // Before the exception handler, so a re-executed error page is not redirected.
         app.UseWhen(context => !context.Request.Path.StartsWithSegments("/pki"), branch => branch.UseHttpsRedirection());
         app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseNotFoundPage();
         app.UseSecurityHeaders();
         app.UseHsts();
         app.UseRequestLocalization();
@@ -112,6 +114,25 @@ public static class WebSetup
         // The framework's own frame-ancestors CSP would be a second policy; ours already says 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
+    }
+
+    /// <summary>
+    /// A page address that matches nothing gets the localized not-found page (the Router's NotFoundPage).
+    /// Only a bodiless 404 outside /pki is re-executed: a 401 or 429 from an endpoint keeps its bare status
+    /// for the script or machine that asked.
+    /// </summary>
+    private static void UseNotFoundPage(this WebApplication app)
+    {
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            if (context.Response.StatusCode != StatusCodes.Status404NotFound || context.Request.Path.StartsWithSegments("/pki"))
+            {
+                // The status code pages middleware reads this flag after the rest of the pipeline has run.
+                context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+            }
+        });
     }
 
     /// <summary>The language switcher: a cookie that overrides Accept-Language.</summary>

@@ -9,8 +9,8 @@ namespace Enrollment.Web.Tests.Infrastructure;
 /// <summary>Users made straight through the portal's services, for tests that run their own portal.</summary>
 public static class PortalUsers
 {
-    /// <summary>A confirmed user with a password and an employee id, and a certificate issued to them by the portal.</summary>
-    public static async Task<(EnrollmentUser User, X509Certificate2 Certificate)> WithCertificateAsync(RunningPortal portal, string email, string password)
+    /// <summary>A confirmed user with a password and an employee id, and a certificate issued to them by the portal (for <paramref name="key"/> when given).</summary>
+    public static async Task<(EnrollmentUser User, X509Certificate2 Certificate)> WithCertificateAsync(RunningPortal portal, string email, string password, ECDsa? key = null)
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var user = new EnrollmentUser
@@ -19,8 +19,8 @@ public static class PortalUsers
             EmployeeId = "P-" + Guid.NewGuid().ToString("N")[..10], CreatedAt = DateTime.UtcNow,
         };
         Assert.True((await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().CreateAsync(user, password)).Succeeded);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(user, new PublicKey(key), null, default);
+        using var ownKey = key is null ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : null;
+        var issued = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(user, new PublicKey(key ?? ownKey!), null, default);
         return (user, issued.Certificate!);
     }
 }

@@ -1,9 +1,13 @@
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Components;
 
 namespace Enrollment.Web.Features.Account;
 
 /// <summary>Redirects from statically rendered account pages, never to another site.</summary>
+/// <remarks>
+/// The portal runs with navigation exceptions off (the .NET 10 default; see <see cref="Infrastructure.EnrollmentHost"/>):
+/// a redirect during static rendering sets the response and returns, so every caller returns right
+/// after calling a method of this class.
+/// </remarks>
 public sealed class IdentityRedirectManager(NavigationManager navigation)
 {
     public const string StatusCookieName = "Enrollment.StatusMessage";
@@ -17,7 +21,6 @@ public sealed class IdentityRedirectManager(NavigationManager navigation)
         MaxAge = TimeSpan.FromSeconds(5),
     };
 
-    [DoesNotReturn]
     public void RedirectTo(string? uri)
     {
         uri ??= string.Empty;
@@ -26,23 +29,18 @@ public sealed class IdentityRedirectManager(NavigationManager navigation)
         {
             uri = navigation.ToBaseRelativePath(uri);
         }
-        // During static rendering NavigateTo throws a NavigationException the framework turns into a redirect.
         navigation.NavigateTo(uri);
-        throw new InvalidOperationException($"{nameof(IdentityRedirectManager)} can only be used during static rendering.");
     }
 
-    [DoesNotReturn]
     public void RedirectTo(string uri, Dictionary<string, object?> query) =>
         RedirectTo(navigation.GetUriWithQueryParameters(navigation.ToAbsoluteUri(uri).GetLeftPart(UriPartial.Path), query));
 
-    [DoesNotReturn]
     public void RedirectToWithStatus(string uri, string message, HttpContext context)
     {
         context.Response.Cookies.Append(StatusCookieName, message, StatusCookie.Build(context));
         RedirectTo(uri);
     }
 
-    [DoesNotReturn]
     public void RedirectToCurrentPageWithStatus(string message, HttpContext context) =>
         RedirectToWithStatus(navigation.ToAbsoluteUri(navigation.Uri).GetLeftPart(UriPartial.Path), message, context);
 }

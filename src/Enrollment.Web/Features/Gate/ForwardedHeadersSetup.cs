@@ -22,7 +22,7 @@ public static class ForwardedHeadersSetup
             ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
             ForwardLimit = 1,
         };
-        options.KnownNetworks.Clear();
+        options.KnownIPNetworks.Clear();
         options.KnownProxies.Clear();
         foreach (var proxy in gate.KnownProxies)
         {

@@ -39,11 +39,21 @@ public static class GateSetup
         }
         https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
         https.AllowAnyClientCertificate();
+        // net10 checks revocation online by default during the handshake, and SslStream downloads
+        // issuers a certificate names (AIA). The portal's database is the revocation authority and the
+        // gate judges the chain itself after the handshake, so TLS never reaches out (see the chain
+        // policy below): a visitor's certificate cannot make the portal fetch addresses it chooses.
+        https.CheckCertificateRevocation = false;
         SslStreamCertificateContext? context = null;
         var before = https.OnAuthenticate;
         https.OnAuthenticate = (connection, ssl) =>
         {
             before?.Invoke(connection, ssl);
+            ssl.CertificateChainPolicy = new X509ChainPolicy
+            {
+                RevocationMode = X509RevocationMode.NoCheck,
+                DisableCertificateDownloads = true,
+            };
             if (ssl.ServerCertificate is X509Certificate2 server)
             {
                 context ??= SslStreamCertificateContext.Create(server, null, offline: true,

@@ -17,7 +17,10 @@ public static class CertificateEndpoints
     {
         var group = app.MapGroup("/admin/certificates")
             .RequireAuthorization(policy => policy.RequireRole(Roles.Admin))
-            .WithMetadata(new RequiresClientCertificateAttribute());
+            .WithMetadata(new RequiresClientCertificateAttribute())
+            // Downloads a browser follows as a link: a stranger is sent to sign in, not left at a bare 401
+            // (.NET 10 answers endpoints it takes for APIs with 401/403; this says which these are).
+            .AllowCookieRedirect();
         group.MapGet("/export.csv", ExportAsync);
         group.MapGet("/{serial}/pem", PemAsync);
     }
