@@ -9,7 +9,7 @@ namespace Enrollment.Data.Sqlite;
 /// <summary>The embedded default database: one SQLite file in WAL mode.</summary>
 public static class SqliteSetup
 {
-    /// <summary>The assembly that holds the hand-written migrations.</summary>
+    /// <summary>The assembly that holds the SQLite migrations and their model snapshot.</summary>
     public const string MigrationsAssembly = "Enrollment.Migrations";
 
     public static string ConnectionString(string databasePath) => new SqliteConnectionStringBuilder
@@ -25,9 +25,6 @@ public static class SqliteSetup
     {
         options.UseSqlite(ConnectionString(databasePath), sqlite => sqlite.MigrationsAssembly(MigrationsAssembly));
         options.AddInterceptors(DurabilityInterceptor.Instance);
-        // The migrations are hand-written and have no model snapshot (EF Design cannot be restored,
-        // ENVIRONMENT.md); the schema test guards that they produce the model's schema instead.
-        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
     }
 
     public static IServiceCollection AddEnrollmentDatabase(this IServiceCollection services, string databasePath)
@@ -39,7 +36,7 @@ public static class SqliteSetup
 
     /// <summary>
     /// Every connection waits for locks instead of failing and commits durably: the CA's records
-    /// must survive a power cut (PITFALLS.md, "Data").
+    /// must survive a power cut (docs/pitfalls.md, "Data").
     /// </summary>
     private sealed class DurabilityInterceptor : DbConnectionInterceptor
     {

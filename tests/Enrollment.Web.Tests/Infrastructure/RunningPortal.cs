@@ -44,7 +44,11 @@ public sealed class RunningPortal : IAsyncDisposable
     public static Task<RunningPortal> RestartAsync(TemporaryDirectory directory, params string[] settings) =>
         StartAsync(directory, ownsDirectory: false, settings);
 
-    private static async Task<RunningPortal> StartAsync(TemporaryDirectory directory, bool ownsDirectory, string[] settings)
+    /// <summary>A restart with the host's services adjusted (a fixed clock, an injected fault).</summary>
+    public static Task<RunningPortal> RestartAsync(TemporaryDirectory directory, Action<WebApplicationBuilder> configure, params string[] settings) =>
+        StartAsync(directory, ownsDirectory: false, settings, configure);
+
+    private static async Task<RunningPortal> StartAsync(TemporaryDirectory directory, bool ownsDirectory, string[] settings, Action<WebApplicationBuilder>? configure = null)
     {
         string[] args =
         [
@@ -54,7 +58,7 @@ public sealed class RunningPortal : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. settings,
         ];
-        var app = EnrollmentHost.Build(args);
+        var app = EnrollmentHost.Build(args, configure);
         await StartupInitializer.InitializeAsync(app.Services);
         var console = new StringWriter();
         await BootstrapAdmin.EnsureAsync(app.Services, console);
