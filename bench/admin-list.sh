@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${out:-$PWD/bench/out}
-bench_exe=${bench_exe:-bench/Enrollment.Bench/bin/Release/net9.0/linux-x64/Enrollment.Bench}
+bench_exe=${bench_exe:-bench/Enrollment.Bench/bin/Release/net10.0/Enrollment.Bench}
 [ -x "$bench_exe" ] || dotnet build bench/Enrollment.Bench -c Release --nologo -v quiet >/dev/null
 value() { awk -F= -v k="$1" '$1 == k {print $2}' "$2"; }
 rm -rf "$out/admin-list"; mkdir -p "$out/admin-list"

@@ -4,5 +4,5 @@ bench_prepare() {
     out=${out:-$PWD/bench/out}
     rm -rf "${out:?}/$1"; mkdir -p "$out/$1"
     dotnet build bench/Enrollment.Bench -c Release --nologo -v quiet >/dev/null
-    bench_exe=bench/Enrollment.Bench/bin/Release/net9.0/linux-x64/Enrollment.Bench
+    bench_exe=bench/Enrollment.Bench/bin/Release/net10.0/Enrollment.Bench
 }

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 out=${out:-$PWD/bench/out}
 mkdir -p "$out"
 CIRCUITS=${CIRCUITS:-100}
-bench_exe=bench/Enrollment.Bench/bin/Release/net9.0/linux-x64/Enrollment.Bench
+bench_exe=bench/Enrollment.Bench/bin/Release/net10.0/Enrollment.Bench
 dotnet build bench/Enrollment.Bench -c Release --nologo -v quiet >/dev/null
 if [ -z "${web:-}" ]; then
   dotnet publish src/Enrollment.Web -c Release -o "$out/web" --nologo -v quiet >/dev/null
@@ -22,7 +22,7 @@ echo "== first page in Chromium (navigation to data shown, median of 5 warm roun
 rm -rf "$out/pages"; mkdir -p "$out/pages"
 "$bench_exe" pages "$out/pages" 2>/dev/null | tee "$out/pages.env"
 
-echo "== the framework's empty Blazor Server template, retargeted to net9.0 (ENVIRONMENT.md)"
+echo "== the framework's empty Blazor Server template (net10.0, as dotnet new makes it)"
 tpl=$out/template
 rm -rf "$tpl"; mkdir -p "$tpl"
 dotnet new blazor --interactivity Server --all-interactive --empty -o "$tpl/src" -n TemplateApp --no-restore >/dev/null
@@ -30,12 +30,6 @@ dotnet new blazor --interactivity Server --all-interactive --empty -o "$tpl/src"
 echo '<Project />' > "$tpl/Directory.Build.props"
 echo '<Project />' > "$tpl/Directory.Build.targets"
 echo '<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>' > "$tpl/Directory.Packages.props"
-# Only what net9 lacks changes: the target, and three net10-only APIs.
-sed -i 's#<TargetFramework>net10.0</TargetFramework>#<TargetFramework>net9.0</TargetFramework><RuntimeIdentifier>linux-x64</RuntimeIdentifier><SelfContained>true</SelfContained><RestoreEnablePackagePruning>true</RestoreEnablePackagePruning>#' "$tpl/src/TemplateApp.csproj"
-sed -i '/BlazorDisableThrowNavigationException/d' "$tpl/src/TemplateApp.csproj"
-sed -i '/<ResourcePreloader \/>/d' "$tpl/src/Components/App.razor"
-sed -i 's/ NotFoundPage="typeof(Pages.NotFound)"//' "$tpl/src/Components/Routes.razor"
-sed -i 's/, createScopeForStatusCodePages: true//' "$tpl/src/Program.cs"
 dotnet publish "$tpl/src" -c Release -o "$tpl/out" --nologo -v quiet >/dev/null
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tpl/tls.key" -out "$tpl/tls.pem" -subj /CN=localhost -days 2 2>/dev/null
 

@@ -22,7 +22,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "== build (Release)"
 dotnet publish src/Enrollment.Web -c Release -o "$out/web" --nologo -v quiet >/dev/null
 dotnet build bench/Enrollment.Bench -c Release --nologo -v quiet >/dev/null
-bench_exe=bench/Enrollment.Bench/bin/Release/net9.0/linux-x64/Enrollment.Bench
+bench_exe=bench/Enrollment.Bench/bin/Release/net10.0/Enrollment.Bench
 web="$out/web/Enrollment.Web"
 
 echo "== OCSP (in a private network namespace: every server on loopback only)"
