@@ -31,7 +31,7 @@ serial=$(openssl x509 -in "$out/leaf.pem" -noout -serial | cut -d= -f2)
 expiry=$(date -u -d "$(openssl x509 -in "$out/leaf.pem" -noout -enddate | cut -d= -f2)" +%y%m%d%H%M%SZ)
 printf 'V\t%s\t\t%s\tunknown\t/CN=bench\n' "$expiry" "$serial" > "$out/index.txt"
 # The reference responder wedges after a client connects and closes without sending (OpenSSL issue
-# 31129, PITFALLS.md), as a port probe or the end of a wrk run does: probe it with a real request
+# 31129, docs/pitfalls.md), as a port probe or the end of a wrk run does: probe it with a real request
 # and start a fresh one for every load run.
 openssl_port=18100
 start_openssl() {

@@ -6,7 +6,7 @@ using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Admin.Certificates;
 using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Features.Gate;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

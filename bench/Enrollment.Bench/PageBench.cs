@@ -10,6 +10,7 @@ using Enrollment.Web.Features.Approvals;
 using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;

@@ -9,7 +9,7 @@ namespace Enrollment.Data;
 public sealed record AuditEntry(string Actor, string EventType, string? Target, string Details, string? Address = null);
 
 /// <summary>
-/// The append-only, hash-chained audit log (DESIGN.md, "Data and records"). Each row's hash covers
+/// The append-only, hash-chained audit log (docs/design.md, "Data and records"). Each row's hash covers
 /// its fields and the previous row's hash.
 /// </summary>
 public sealed class AuditTrail(TimeProvider time)

@@ -1,3 +1,4 @@
+using Enrollment.Testing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Enrollment.Data.Tests;

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Enrollment.Migrations.Migrations;
 
-/// <summary>Certificate requests: submission, decision and pickup (DESIGN.md, "Flow").</summary>
+/// <summary>Certificate requests: submission, decision and pickup (docs/design.md, "Flow").</summary>
 [DbContext(typeof(EnrollmentDbContext))]
 [Migration("20261122060000_EnrollmentRequests")]
 public sealed class EnrollmentRequests : Migration

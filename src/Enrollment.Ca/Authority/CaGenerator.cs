@@ -4,7 +4,7 @@ using Enrollment.Ca.Serials;
 
 namespace Enrollment.Ca.Authority;
 
-/// <summary>Creates the two-tier hierarchy and the delegated OCSP signer (DESIGN.md, "The CA").</summary>
+/// <summary>Creates the two-tier hierarchy and the delegated OCSP signer (docs/design.md, "The CA").</summary>
 public sealed class CaGenerator(CaGenerationOptions options, PublicationUrls urls, TimeProvider time)
 {
     /// <summary>A root, its key, and an issuing CA with a signer: everything a first start needs.</summary>

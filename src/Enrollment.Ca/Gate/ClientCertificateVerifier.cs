@@ -6,7 +6,7 @@ namespace Enrollment.Ca.Gate;
 
 /// <summary>
 /// Judges a presented certificate as a certificate: it must chain to our root through our issuing
-/// CA (a custom trust store, never the machine's: PITFALLS.md), be inside its validity and carry
+/// CA (a custom trust store, never the machine's: docs/pitfalls.md, "Trust store"), be inside its validity and carry
 /// clientAuth. Revocation and ownership come from our records afterwards, never from a cached CRL.
 /// </summary>
 public static class ClientCertificateVerifier

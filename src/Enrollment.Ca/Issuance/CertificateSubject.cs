@@ -5,7 +5,7 @@ namespace Enrollment.Ca.Issuance;
 
 /// <summary>
 /// Who a certificate is for, taken from the user record and never from the CSR
-/// (DESIGN.md: CN = display name, O = organisation, serialNumber = employee id; SAN email and UPN).
+/// (docs/design.md, "The CA": CN = display name, O = organisation, serialNumber = employee id; SAN email and UPN).
 /// </summary>
 public sealed record CertificateSubject(string DisplayName, string Organization, string EmployeeId, string Email, string Upn)
 {

@@ -6,7 +6,7 @@ public sealed record IssuanceIntent(
     DateTimeOffset NotBefore, DateTimeOffset NotAfter, Guid? RequestId);
 
 /// <summary>
-/// The durable record of issuance, in the crash-safe order of PITFALLS.md ("Serial before
+/// The durable record of issuance, in the crash-safe order of docs/pitfalls.md ("Serial before
 /// signature"): the intent is committed before the CA key signs, the certificate after.
 /// </summary>
 public interface IIssuanceLedger

@@ -7,7 +7,7 @@ using Enrollment.Ca.Serials;
 namespace Enrollment.Ca.Linting;
 
 /// <summary>
-/// Checks a client certificate's TBSCertificate against the privileged-access profile in DESIGN.md:
+/// Checks a client certificate's TBSCertificate against the privileged-access profile in docs/design.md ("The CA"):
 /// exactly the required extensions with the right criticality, EKU clientAuth only, validity inside
 /// the issuer's, our serial layout, an allowed key, and our CDP and AIA URLs.
 /// </summary>

@@ -6,7 +6,7 @@ namespace Enrollment.Ca.Linting;
 /// <summary>
 /// Wraps a signature generator and lints the to-be-signed bytes first. The BCL hands the DER
 /// TBSCertificate (or TBSCertList) to <see cref="SignData"/>, so a defect stops issuance before
-/// any signature exists (PITFALLS.md, "Pre-issuance lint").
+/// any signature exists (docs/pitfalls.md, "Pre-issuance lint").
 /// </summary>
 public sealed class LintingSignatureGenerator(X509SignatureGenerator inner, string what, Func<byte[], IReadOnlyList<string>> lint)
     : X509SignatureGenerator

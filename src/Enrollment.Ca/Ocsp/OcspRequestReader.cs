@@ -47,7 +47,7 @@ public static class OcspRequestReader
         }
         catch (Exception e) when (e is AsnContentException or ArgumentException or InvalidOperationException or OverflowException)
         {
-            // AsnReader throws ArgumentException on some tag mismatches (PITFALLS.md, "OCSP parser").
+            // AsnReader throws ArgumentException on some tag mismatches (docs/pitfalls.md, "OCSP parser").
             return null;
         }
     }

@@ -13,7 +13,7 @@ public sealed record KeyDescription(string Algorithm, int Bits)
 
 /// <summary>
 /// The keys the CA accepts for client certificates: RSA 2048-4096 with exponent 65537 and
-/// ECDSA on P-256 or P-384 (DESIGN.md, "The CA"). Anything else is refused by name.
+/// ECDSA on P-256 or P-384 (docs/design.md, "The CA"). Anything else is refused by name.
 /// </summary>
 public static class KeyPolicy
 {

@@ -48,7 +48,7 @@ public static class SigningRequestReader
         catch (Exception e) when (e is CryptographicException or AsnContentException or NotSupportedException
                                      or PlatformNotSupportedException or ArgumentException or FormatException)
         {
-            // Fuzzed requests throw all of these from the BCL parsers (PITFALLS.md).
+            // Fuzzed requests throw all of these from the BCL parsers (docs/pitfalls.md, "CSR parsing").
             return SigningRequestVerdict.Refuse("csr.malformed", "The certificate request is not a valid PKCS#10 structure.");
         }
     }

@@ -12,7 +12,7 @@ public sealed record RevokedEntry(byte[] Serial, DateTimeOffset RevokedAt, Revoc
 /// <summary>
 /// Encodes and signs the issuing CA's full CRL with <see cref="AsnWriter"/>. The BCL's
 /// CertificateRevocationListBuilder is superlinear (100,000 entries take about 5 s here, see
-/// PITFALLS.md); this encoder is linear.
+/// docs/pitfalls.md, "CRL encoding"); this encoder is linear.
 /// <code>
 /// CertificateList ::= SEQUENCE { tbsCertList TBSCertList, signatureAlgorithm AlgorithmIdentifier, signatureValue BIT STRING }
 /// TBSCertList ::= SEQUENCE { version INTEGER (v2), signature AlgorithmIdentifier, issuer Name,

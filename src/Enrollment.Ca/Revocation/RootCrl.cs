@@ -16,7 +16,7 @@ public static class RootCrl
 
     public static byte[] Sign(X509Certificate2 root, ECDsa rootKey, BigInteger number, DateTimeOffset now)
     {
-        // A handful of bytes: the BCL builder's cost with many entries (PITFALLS.md) does not arise.
+        // A handful of bytes: the BCL builder's cost with many entries (docs/pitfalls.md, "CRL encoding") does not arise.
         using var withKey = root.HasPrivateKey ? null : root.CopyWithPrivateKey(rootKey);
         return new CertificateRevocationListBuilder().Build(withKey ?? root, number, now + Validity, HashAlgorithmName.SHA384, thisUpdate: now);
     }

@@ -8,7 +8,7 @@ namespace Enrollment.Ca.Serials;
 /// <remarks>
 /// A serial is one prefix byte 0x01-0x7F followed by 16 random bytes. The prefix keeps the DER
 /// INTEGER positive without a padding 0x00, so .NET, nginx ($ssl_client_serial) and OpenSSL all
-/// print the same hex (PITFALLS.md, "Serial encoding"). The canonical form is upper-case hex with
+/// print the same hex (docs/pitfalls.md, "Serial encoding"). The canonical form is upper-case hex with
 /// no separators and no leading zero octets.
 /// </remarks>
 public static class SerialNumber

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Enrollment.Data.Certificates;
 
-/// <summary>Certificate status straight from the records (PITFALLS.md: never from a cached CRL).</summary>
+/// <summary>Certificate status straight from the records (never from a cached CRL: docs/pitfalls.md, "Cached CRLs").</summary>
 public sealed class EfCertificateStatusSource(IDbContextFactory<EnrollmentDbContext> factory) : ICertificateStatusSource
 {
     public async ValueTask<CertificateStatus> FindAsync(string issuerKeyId, string serial, CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ public sealed class IssuedCertificateConfiguration : IEntityTypeConfiguration<Is
     {
         builder.ToTable("IssuedCertificates");
         builder.Property(c => c.SerialNumber).HasMaxLength(42).IsRequired();
-        // A serial is never used twice, whatever the issuer (PITFALLS.md, "Serial before signature").
+        // A serial is never used twice, whatever the issuer (docs/pitfalls.md, "Serial before signature").
         builder.HasIndex(c => c.SerialNumber).IsUnique();
         builder.Property(c => c.IssuerKeyId).HasMaxLength(128).IsRequired();
         builder.Property(c => c.Profile).HasMaxLength(64).IsRequired();

@@ -1,6 +1,6 @@
 namespace Enrollment.Data.Entities;
 
-/// <summary>Where a certificate request is (DESIGN.md, "Flow").</summary>
+/// <summary>Where a certificate request is (docs/design.md, "Flow").</summary>
 public enum RequestState
 {
     Pending,

@@ -4,7 +4,7 @@ using Enrollment.Web.Infrastructure;
 namespace Enrollment.Web.CommandLine;
 
 /// <summary>
-/// Admin verbs of the web executable (DESIGN.md, "Admin command line"): scriptable operations on
+/// Admin verbs of the web executable (docs/design.md, "Admin command line"): scriptable operations on
 /// the same data directory as the portal. Each prints a clear error and exits non-zero on bad input.
 /// </summary>
 public static class AdminCommandLine

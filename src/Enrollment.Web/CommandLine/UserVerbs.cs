@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Enrollment.Data;
 using Enrollment.Data.Entities;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 
 namespace Enrollment.Web.CommandLine;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Enrollment.Data;
 using Enrollment.Data.Entities;
 using Microsoft.AspNetCore.Identity;
+using Enrollment.Web.Shared;
 
 namespace Enrollment.Web.Infrastructure;
 

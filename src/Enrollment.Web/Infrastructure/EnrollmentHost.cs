@@ -1,3 +1,7 @@
+using Enrollment.Web.Features.Authority;
+using Enrollment.Web.Features.Certificates;
+using Enrollment.Web.Features.Publication;
+
 namespace Enrollment.Web.Infrastructure;
 
 /// <summary>Builds the web host; the admin verbs build the same services without the web parts.</summary>
@@ -36,7 +40,7 @@ public static class EnrollmentHost
         // Serve wwwroot from the build output under `dotnet run` in any environment; a no-op once published.
         builder.WebHost.UseStaticWebAssets();
         builder.AddEnrollmentCore();
-        builder.Services.AddCertificateAuthority();
+        builder.Services.AddCertificateAuthority().AddCertificates().AddPublication();
         return builder;
     }
 }

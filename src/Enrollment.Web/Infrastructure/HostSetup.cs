@@ -1,7 +1,9 @@
+using Enrollment.Data;
 using Enrollment.Data.Sqlite;
 using Enrollment.Web.Features.Account;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Enrollment.Web.Shared;
 
 namespace Enrollment.Web.Infrastructure;
 
@@ -15,11 +17,12 @@ public static class HostSetup
         AddValidatedOptions<CaOptions>(builder, CaOptions.SectionName);
         AddValidatedOptions<RateLimitOptions>(builder, RateLimitOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AuditTrail>();
 
         var options = builder.Configuration.GetSection(EnrollmentOptions.SectionName).Get<EnrollmentOptions>() ?? new EnrollmentOptions();
         Directory.CreateDirectory(options.PathOf());
         services.AddEnrollmentDatabase(options.PathOf("enrollment.db"));
-        // Without persisted keys every cookie and antiforgery token dies on restart (PITFALLS.md).
+        // Without persisted keys every cookie and antiforgery token dies on restart (docs/pitfalls.md, "Data Protection keys").
         services.AddDataProtection()
             .PersistKeysToFileSystem(new DirectoryInfo(options.PathOf("keys")))
             .SetApplicationName("Enrollment");

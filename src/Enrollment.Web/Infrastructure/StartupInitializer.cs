@@ -5,6 +5,7 @@ using Enrollment.Data.Sqlite;
 using Enrollment.Web.Features.Publication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Enrollment.Web.Shared;
 
 namespace Enrollment.Web.Infrastructure;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Enrollment.Ca.Authority;
 using Microsoft.Extensions.Options;
+using Enrollment.Web.Shared;
 
 namespace Enrollment.Web.Infrastructure;
 

@@ -1,19 +1,20 @@
 using System.Security.Authentication;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.WebEncoders;
 using Enrollment.Web.Components;
 using Enrollment.Web.Features.Account;
 using Enrollment.Web.Features.Admin;
 using Enrollment.Web.Features.Admin.Certificates;
+using Enrollment.Web.Features.Approvals;
 using Enrollment.Web.Features.Certificates.Expiry;
 using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Features.Publication;
 using Enrollment.Web.Features.Requests;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Localization;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Enrollment.Web.Shared;
 
 namespace Enrollment.Web.Infrastructure;
 
@@ -65,23 +66,13 @@ public static class WebSetup
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.GlobalLimiter = AccountSetup.SignInLimiter(builder.Configuration);
-            limiter.AddPolicy(PublicationEndpoints.RateLimitPolicy, context =>
-            {
-                var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                return RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "-", _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limits.PublicBurst,
-                    TokensPerPeriod = limits.PublicPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                });
-            });
         });
         services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
-        services.AddHostedService<PublicationRefreshService>();
+        services.TryAddSingleton<TlsCertificateStore>();
         services.AddAdministration();
         services.AddClientCertificateGate(builder.Configuration);
         services.AddRequests(builder.Configuration);
+        services.AddApprovals();
         services.AddExpiry(builder.Configuration);
         return builder;
     }

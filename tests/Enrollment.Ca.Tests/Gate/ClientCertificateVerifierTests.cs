@@ -60,7 +60,7 @@ public sealed class ClientCertificateVerifierTests : IDisposable
     [Fact]
     public void Verify_RogueCaWithOurIssuingCaName_IsUntrusted()
     {
-        // PITFALLS.md: a CA with our issuer's DN and the victim's CN passed nginx optional_no_ca.
+        // docs/pitfalls.md, "Same-name rogue CA": a CA with our issuer's DN and the victim's CN passed nginx optional_no_ca.
         using var rogueKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var certificate = Leaf(ca.Authority.Issuing.SubjectName, X509SignatureGenerator.CreateForECDsa(rogueKey), "1.3.6.1.5.5.7.3.2");
 

@@ -56,7 +56,7 @@ public sealed class SerialNumberTests
     [Fact]
     public void ToCanonical_OfDotNetSerialWithPaddingByte_MatchesNginxForm()
     {
-        // .NET prints a high-bit serial with the DER padding byte, nginx without it (PITFALLS.md).
+        // .NET prints a high-bit serial with the DER padding byte, nginx without it (docs/pitfalls.md, "Serial encoding").
         Assert.Equal(SerialNumber.Canonicalize("8FF10203"), SerialNumber.Canonicalize("008FF10203"));
     }
 }

@@ -92,7 +92,7 @@ public sealed class AccessibilityTests(BrowserPortalFixture fixture) : IClassFix
     {
         var requester = await fixture.AddUserAsync("axe-queue-requester@example.com");
         await Web.Tests.Infrastructure.RequestFlow.SubmitAsync(fixture.Portal, await Web.Tests.Infrastructure.RequestFlow.PrincipalOfAsync(fixture.Portal, requester));
-        var page = await fixture.NewPrivilegedPageAsync("axe-approver@example.com", Web.Infrastructure.Roles.Approver, bypassCsp: true);
+        var page = await fixture.NewPrivilegedPageAsync("axe-approver@example.com", Web.Shared.Roles.Approver, bypassCsp: true);
         await page.GotoAsync("approvals");
         await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
         await page.Locator("[data-grid-state=ready]").WaitForAsync();

@@ -103,7 +103,7 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
         await page.Locator("#method-Csr").CheckAsync();
         await SaveAsync(page, $"pickup-csr.{tag}.png");
 
-        var approver = await fixture.NewPrivilegedPageAsync($"shot-approver-{tag}@example.com", Web.Infrastructure.Roles.Approver, language);
+        var approver = await fixture.NewPrivilegedPageAsync($"shot-approver-{tag}@example.com", Web.Shared.Roles.Approver, language);
         await approver.SetViewportSizeAsync(1200, 760);
         await approver.GotoAsync("approvals");
         await BrowserPortalFixture.WaitUntilInteractiveAsync(approver);

@@ -1,5 +1,5 @@
 using Enrollment.E2E.Tests.Infrastructure;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.Playwright;
 
 namespace Enrollment.E2E.Tests.Authorization;

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Certificates;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Playwright;
@@ -42,7 +42,7 @@ public class BrowserPortalFixture : IAsyncLifetime
         {
             ExecutablePath = ChromiumPath(),
             Headless = true,
-            // As root in a sandboxed machine with no network but loopback (ENVIRONMENT.md).
+            // The build machines run tests as root (Chromium refuses its sandbox there) with no network but loopback.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
     }
@@ -141,7 +141,7 @@ public class BrowserPortalFixture : IAsyncLifetime
     /// <summary>
     /// A certificate for the user with our profile and our issuing CA's signature whose serial has
     /// its high bit set, so DER pads it with 0x00 and .NET reads "00..." where nginx and OpenSSL
-    /// print no padding (PITFALLS.md). Our own issuance never makes one (the linter refuses it),
+    /// print no padding (docs/pitfalls.md, "Serial encoding"). Our own issuance never makes one (the linter refuses it),
     /// so it is signed here without the linter and recorded, as a certificate migrated from an
     /// earlier CA with the same key would be.
     /// </summary>

@@ -7,7 +7,7 @@ using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Approvals;
 using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Features.Requests;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

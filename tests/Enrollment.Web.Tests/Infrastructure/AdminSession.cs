@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Gate;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 
 namespace Enrollment.Web.Tests.Infrastructure;

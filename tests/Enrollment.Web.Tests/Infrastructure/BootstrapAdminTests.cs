@@ -1,5 +1,6 @@
 using Enrollment.Data.Entities;
 using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 
 namespace Enrollment.Web.Tests.Infrastructure;

@@ -3,7 +3,7 @@ using Enrollment.Data;
 using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Approvals;
 using Enrollment.Web.Features.Requests;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 

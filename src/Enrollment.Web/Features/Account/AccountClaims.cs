@@ -30,7 +30,7 @@ public static class ClaimsPrincipalExtensions
 {
     public static bool Has(this ClaimsPrincipal principal, string claim) => principal.FindFirstValue(claim) == "true";
 
-    /// <summary>Approvers and admins must use two-factor sign-in (DESIGN.md, "Flow" step 1).</summary>
+    /// <summary>Approvers and admins must use two-factor sign-in (docs/design.md, "Flow" step 1).</summary>
     public static bool NeedsTwoFactor(this ClaimsPrincipal principal) =>
-        principal.IsInRole(Infrastructure.Roles.Approver) || principal.IsInRole(Infrastructure.Roles.Admin);
+        principal.IsInRole(Web.Shared.Roles.Approver) || principal.IsInRole(Web.Shared.Roles.Admin);
 }

@@ -19,7 +19,7 @@ public static class AccountSetup
     public static IdentityBuilder AddEnrollmentIdentity(this IServiceCollection services) =>
         services.AddIdentityCore<EnrollmentUser>(identity =>
             {
-                // Length over composition (NIST SP 800-63B; PITFALLS.md).
+                // Length over composition (NIST SP 800-63B; docs/pitfalls.md, "Password rules").
                 identity.Password.RequiredLength = 12;
                 identity.Password.RequireDigit = false;
                 identity.Password.RequireLowercase = false;
@@ -57,7 +57,7 @@ public static class AccountSetup
         {
             services.Configure<CookieAuthenticationOptions>(scheme, Harden);
         }
-        // PITFALLS.md: the default 30 minutes lets a disabled or demoted user keep access far too long.
+        // docs/pitfalls.md, "Revalidation": the default 30 minutes lets a disabled or demoted user keep access far too long.
         services.Configure<SecurityStampValidatorOptions>(o =>
             o.ValidationInterval = TimeSpan.FromSeconds(configuration.GetValue<int?>(RevalidationSetting) ?? 60));
         services.AddCascadingAuthenticationState();

@@ -4,7 +4,7 @@ namespace Enrollment.Web.Features.Account;
 
 /// <summary>Redirects from statically rendered account pages, never to another site.</summary>
 /// <remarks>
-/// The portal runs with navigation exceptions off (the .NET 10 default; see <see cref="Infrastructure.EnrollmentHost"/>):
+/// The portal runs with navigation exceptions off (the .NET 10 default; set in <c>EnrollmentHost</c>):
 /// a redirect during static rendering sets the response and returns, so every caller returns right
 /// after calling a method of this class.
 /// </remarks>

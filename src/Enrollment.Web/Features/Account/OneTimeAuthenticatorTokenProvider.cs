@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Enrollment.Web.Features.Account;
 
 /// <summary>
-/// The authenticator-app token provider with replay protection (PITFALLS.md, "Identity's TOTP
-/// codes are reusable"): a code is accepted only if its time step is later than the last step
+/// The authenticator-app token provider with replay protection (docs/pitfalls.md, "TOTP
+/// replay"): a code is accepted only if its time step is later than the last step
 /// accepted for the user, and that step is claimed with a conditional write, so two sign-ins racing
 /// with the same code cannot both succeed.
 /// </summary>

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net.Mail;
 using Enrollment.Data.Entities;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;

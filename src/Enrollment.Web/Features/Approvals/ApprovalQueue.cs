@@ -4,7 +4,7 @@ using Enrollment.Data;
 using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Features.Requests;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +18,7 @@ public sealed record QueueRow(
 public sealed record QueueQuery(string? Requester = null, string? Profile = null, int? MinimumAgeDays = null, string? SortBy = null, bool Descending = false);
 
 /// <summary>
-/// The approver queue (DESIGN.md, "Flow" step 3). Every call demands the Approver role, two-factor
+/// The approver queue (docs/design.md, "Flow" step 3). Every call demands the Approver role, two-factor
 /// and a verified own certificate on the connection. A decision is a conditional update from
 /// Pending, so of two approvers acting at once exactly one decides and the other is told; an
 /// approver never decides their own request.

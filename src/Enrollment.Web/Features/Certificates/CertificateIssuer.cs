@@ -2,7 +2,7 @@ using Enrollment.Ca;
 using Enrollment.Ca.Issuance;
 using Enrollment.Ca.Policy;
 using Enrollment.Data.Entities;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 

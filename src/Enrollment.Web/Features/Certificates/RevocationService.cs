@@ -7,7 +7,7 @@ namespace Enrollment.Web.Features.Certificates;
 
 /// <summary>
 /// Revokes a certificate and makes it visible at once: the record, then the OCSP cache entry,
-/// then a new CRL, all before returning (DESIGN.md, "Flow" step 6).
+/// then a new CRL, all before returning (docs/design.md, "Flow" step 6).
 /// </summary>
 public sealed class RevocationService(RevocationRecords records, OcspResponder responder, CrlPublisher crl)
 {

@@ -20,7 +20,7 @@ public sealed record GateResult(CertificateVerdict Verdict, string? ReferenceCod
 
 /// <summary>
 /// Decides whether the certificate on the current connection is valid and belongs to the signed-in
-/// user (DESIGN.md, "Client-certificate gate"): verified as a certificate first, then against our
+/// user (docs/design.md, "Client-certificate gate"): verified as a certificate first, then against our
 /// records. Refusals are audited with a reference code that the recovery page shows.
 /// </summary>
 public sealed partial class ClientCertificateGate(
@@ -110,7 +110,7 @@ public sealed partial class ClientCertificateGate(
             return new GateResult(verdict, null, certificate);
         }
         var reference = RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 8);
-        // Canonical, so the admin's serial search and this row name a certificate the same way (PITFALLS.md, "Serial encoding").
+        // Canonical, so the admin's serial search and this row name a certificate the same way (docs/pitfalls.md, "Serial encoding").
         var serial = certificate is not null && Ca.Serials.SerialNumber.TryCanonicalize(certificate.SerialNumber, out var canonical) ? canonical : null;
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await audit.AppendAsync(db, new AuditEntry(principal.FindFirstValue(ClaimTypes.Email) ?? "anonymous", "gate.refused", reference,

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Enrollment.Web.Features.Gate;
 
 /// <summary>
-/// Reverse-proxy mode (DESIGN.md, "Behind a reverse proxy"). Certificate headers are believed only
-/// from the configured proxy addresses and removed from everyone else, in every mode (PITFALLS.md:
+/// Reverse-proxy mode (docs/design.md, "Behind a reverse proxy"). Certificate headers are believed only
+/// from the configured proxy addresses and removed from everyone else, in every mode (docs/pitfalls.md, "Forwarded headers":
 /// CertificateForwardingMiddleware trusts anyone). A believed header must hold exactly one
 /// URL-encoded PEM certificate within a size cap; the certificate then goes through the same gate
 /// as in direct mode, so a forwarded PEM proves nothing by itself.

@@ -7,7 +7,7 @@ namespace Enrollment.Web.Features.Gate;
 public static class ForwardedHeadersSetup
 {
     /// <summary>
-    /// X-Forwarded-For and -Proto from the configured proxies only, one hop (PITFALLS.md: the
+    /// X-Forwarded-For and -Proto from the configured proxies only, one hop (docs/pitfalls.md, "Forwarded headers": the
     /// environment switch clears KnownProxies, so this is configured in code).
     /// </summary>
     public static IApplicationBuilder UseForwardedHeadersFromKnownProxies(this IApplicationBuilder app)

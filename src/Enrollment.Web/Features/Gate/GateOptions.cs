@@ -1,4 +1,3 @@
-using Enrollment.Data.Certificates;
 
 namespace Enrollment.Web.Features.Gate;
 

@@ -16,6 +16,7 @@ public static class GateSetup
             .Validate(o => o.KnownProxies.All(p => System.Net.IPAddress.TryParse(p, out _)), "Enrollment:ClientCertificates:KnownProxies must hold IP addresses.")
             .Validate(o => o.Mode != ClientCertificateMode.Proxy || o.KnownProxies.Count > 0, "Proxy mode needs Enrollment:ClientCertificates:KnownProxies.")
             .ValidateOnStart();
+        services.TryAddSingleton<CertificateRecords>();
         services.TryAddSingleton<CertificateOwnership>();
         services.TryAddScoped<ClientCertificateGate>();
         services.TryAddSingleton<RefusalAuditBudget>();

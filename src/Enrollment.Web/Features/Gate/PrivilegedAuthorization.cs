@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Enrollment.Data.Entities;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 
 namespace Enrollment.Web.Features.Gate;
@@ -15,7 +15,7 @@ public sealed class RoleRequiredException(string role)
 /// <summary>
 /// The server-side check every privileged action makes (approving, administration): an enabled user
 /// with the role and two-factor, read from the database now (so a demotion counts at once), whose
-/// connection presents a verified certificate of their own (DESIGN.md, "Client-certificate gate").
+/// connection presents a verified certificate of their own (docs/design.md, "Client-certificate gate").
 /// Page attributes are never the guard.
 /// </summary>
 public sealed class PrivilegedAuthorization(UserManager<EnrollmentUser> users, ClientCertificateGate gate)

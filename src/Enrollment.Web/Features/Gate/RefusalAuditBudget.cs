@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.Extensions.Options;
 
 namespace Enrollment.Web.Features.Gate;

@@ -16,7 +16,7 @@ public static class RefusalText
     public static string DescribeRefusal(this IStringLocalizer localizer, UnauthorizedAccessException refusal) =>
         refusal is CertificateRequiredException certificate
             ? $"{localizer["Gate." + certificate.Result.Verdict.Failure]} {localizer["ReferenceCode"]}: {certificate.Result.ReferenceCode}"
-            : refusal is RoleRequiredException { Role: Infrastructure.Roles.Approver }
+            : refusal is RoleRequiredException { Role: Web.Shared.Roles.Approver }
                 ? localizer["Refused.auth.forbidden-approver"]
                 : localizer["Refused.auth.forbidden"];
 }

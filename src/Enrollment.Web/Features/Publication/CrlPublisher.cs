@@ -2,7 +2,7 @@ using Enrollment.Ca.Authority;
 using Enrollment.Ca.Revocation;
 using Enrollment.Data;
 using Enrollment.Data.Certificates;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -6,7 +6,7 @@ using Microsoft.Net.Http.Headers;
 namespace Enrollment.Web.Features.Publication;
 
 /// <summary>
-/// The anonymous PKI endpoints (DESIGN.md, "Public endpoints"): CA certificates, the CRL and the
+/// The anonymous PKI endpoints (docs/design.md, "Public endpoints"): CA certificates, the CRL and the
 /// OCSP responder. Served over plain HTTP too; rate limited; bodies capped.
 /// </summary>
 public static class PublicationEndpoints

@@ -11,7 +11,7 @@ namespace Enrollment.Web.Features.Recovery;
 /// <summary>
 /// What a refused visitor can do next, read from their own records: pick up a certificate that
 /// was already approved, wait for a pending request, renew the certificate they presented, or
-/// request a new one (DESIGN.md, "Guided recovery").
+/// request a new one (docs/design.md, "Guided recovery").
 /// </summary>
 public sealed record RecoveryPath(Guid? PickupRequestId, DateTime? PickupDeadline, DateTime? PendingSince, string? RenewableSerial)
 {

@@ -1,7 +1,7 @@
 using Enrollment.Ca;
 using Enrollment.Ca.Issuance;
 using Enrollment.Ca.Policy;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.Extensions.Options;
 
 namespace Enrollment.Web.Features.Requests;

@@ -16,7 +16,7 @@ public sealed record MyCertificateRow(
     DateTime? LastSeenAt, string? LastSeenAddress);
 
 /// <summary>
-/// The user's own certificates and self-revocation (DESIGN.md, "Flow" step 6): a lost device is
+/// The user's own certificates and self-revocation (docs/design.md, "Flow" step 6): a lost device is
 /// keyCompromise, a certificate no longer needed is cessationOfOperation. The CRL and OCSP change
 /// before the call returns.
 /// </summary>

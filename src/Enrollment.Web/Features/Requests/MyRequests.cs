@@ -3,7 +3,7 @@ using System.Security.Claims;
 using Enrollment.Ca;
 using Enrollment.Data;
 using Enrollment.Data.Entities;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,7 +16,7 @@ public sealed record MyRequestRow(
     string? PickupMethod, string? CertificateSerial);
 
 /// <summary>
-/// The requester's side of the flow: submit, list and cancel (DESIGN.md, "Flow" steps 2 and 3).
+/// The requester's side of the flow: submit, list and cancel (docs/design.md, "Flow" steps 2 and 3).
 /// Every call loads the acting user from the database in its own scope, so a circuit's parallel
 /// calls never share a DbContext and a disabled account stops at once.
 /// </summary>

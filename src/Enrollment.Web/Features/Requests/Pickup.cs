@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Enrollment.Web.Features.Requests;
 
-/// <summary>How a certificate was picked up (DESIGN.md, "Flow" step 4).</summary>
+/// <summary>How a certificate was picked up (docs/design.md, "Flow" step 4).</summary>
 public enum PickupMethod
 {
     /// <summary>The browser made the key and sent only a CSR.</summary>

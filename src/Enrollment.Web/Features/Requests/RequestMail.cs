@@ -1,7 +1,7 @@
 using System.Globalization;
 using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Account;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Enrollment.Web.Resources;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;

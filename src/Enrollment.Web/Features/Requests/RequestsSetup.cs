@@ -1,4 +1,3 @@
-using Enrollment.Web.Features.Approvals;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Enrollment.Web.Features.Requests;
@@ -18,7 +17,6 @@ public static class RequestsSetup
         services.TryAddSingleton<MyRequests>();
         services.TryAddSingleton<MyCertificates>();
         services.TryAddSingleton<Pickup>();
-        services.TryAddSingleton<ApprovalQueue>();
         return services;
     }
 }

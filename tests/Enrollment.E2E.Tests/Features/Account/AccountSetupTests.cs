@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Enrollment.E2E.Tests.Infrastructure;
 using Enrollment.Testing;
 using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.Playwright;
 
 namespace Enrollment.E2E.Tests.Features.Account;

@@ -24,7 +24,7 @@ public sealed class CaHealthPageTests(BrowserPortalFixture fixture) : IClassFixt
     public async Task Approver_OpeningCaHealth_IsDenied()
     {
         var page = await fixture.NewPageAsync();
-        await fixture.SignInWithTwoFactorAsync(page, "health-approver@example.com", "en-US", Web.Infrastructure.Roles.Approver);
+        await fixture.SignInWithTwoFactorAsync(page, "health-approver@example.com", "en-US", Web.Shared.Roles.Approver);
 
         await page.GotoAsync("admin/ca");
 

@@ -2,7 +2,7 @@ using Enrollment.Data;
 using Enrollment.E2E.Tests.Infrastructure;
 using Enrollment.Web.Features.Admin.Users;
 using Enrollment.Web.Features.Gate;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;

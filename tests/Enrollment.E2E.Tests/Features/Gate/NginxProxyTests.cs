@@ -27,7 +27,7 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     [Fact]
     public async Task ApproversOwnCertificate_ThroughNginx_ReachesTheApproverQueue()
     {
-        var page = await fixture.NewPrivilegedPageAsync("nginx-approver@example.com", Web.Infrastructure.Roles.Approver);
+        var page = await fixture.NewPrivilegedPageAsync("nginx-approver@example.com", Web.Shared.Roles.Approver);
 
         await page.GotoAsync("approvals");
         await BrowserPortalFixture.WaitUntilInteractiveAsync(page);

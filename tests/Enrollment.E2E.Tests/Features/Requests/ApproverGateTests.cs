@@ -2,7 +2,7 @@ using Enrollment.Ca.Revocation;
 using Enrollment.Data.Entities;
 using Enrollment.E2E.Tests.Infrastructure;
 using Enrollment.Web.Features.Certificates;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
 

@@ -1,6 +1,6 @@
 using Enrollment.E2E.Tests.Infrastructure;
 using Enrollment.Testing;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;

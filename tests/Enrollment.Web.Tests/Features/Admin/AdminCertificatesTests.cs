@@ -8,7 +8,7 @@ using Enrollment.Web.Features.Admin.Certificates;
 using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Features.Requests;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 

@@ -4,7 +4,6 @@ using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Admin.Audit;
 using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Features.Gate;
-using Enrollment.Web.Infrastructure;
 using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,7 @@
 using System.Net;
 using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Admin.Certificates;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 

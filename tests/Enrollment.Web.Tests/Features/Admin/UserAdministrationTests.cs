@@ -5,7 +5,7 @@ using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Admin.Users;
 using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Features.Gate;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;

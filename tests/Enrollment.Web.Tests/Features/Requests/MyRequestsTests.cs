@@ -3,7 +3,7 @@ using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Account;
 using Enrollment.Web.Features.Approvals;
 using Enrollment.Web.Features.Requests;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,6 @@
 using Enrollment.Ca.Serials;
 using Enrollment.Web.Features.Gate;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Enrollment.Web.Resources;
 using Microsoft.Extensions.Localization;
 

@@ -25,7 +25,7 @@ public sealed record Finding(string Code, HealthLevel Level, string? Detail = nu
 public sealed record CaHealthReport(IReadOnlyList<ChainFacts> Chain, CrlFacts? Crl, StatusCounts Counts, IReadOnlyList<Finding> Findings);
 
 /// <summary>
-/// Judges the CA's state at a given time, without I/O (DESIGN.md, "Guided recovery": the admin
+/// Judges the CA's state at a given time, without I/O (docs/design.md, "Guided recovery": the admin
 /// self-check; issue 5, "CA health"). Warnings come early enough to act: the OCSP signer with a
 /// third of its life left, the issuing CA 180 days and the root a year before expiry, the CRL past
 /// half of its validity (the publisher should have replaced it by then).

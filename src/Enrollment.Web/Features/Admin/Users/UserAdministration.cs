@@ -4,7 +4,7 @@ using Enrollment.Ca.Issuance;
 using Enrollment.Data;
 using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Gate;
-using Enrollment.Web.Infrastructure;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,7 +21,7 @@ public sealed record UserChanges(string DisplayName, string? EmployeeId, string?
 /// <summary>
 /// User administration. Every method authorizes the acting user again from the database (an
 /// admin with two-factor, not disabled), because Blazor event handlers bypass page attributes
-/// (PITFALLS.md); hiding a button is never the guard. Every change is audited, and any change of
+/// (docs/pitfalls.md, "Event handlers bypass page attributes"); hiding a button is never the guard. Every change is audited, and any change of
 /// roles or access renews the user's security stamp so open sessions re-validate within a minute.
 /// Each call works in its own DI scope: a Blazor circuit lives long and may call twice at once, and
 /// one DbContext must never serve both.

@@ -6,12 +6,12 @@ using Enrollment.Ca.Gate;
 using Enrollment.Ca.Linting;
 using Enrollment.Ca.Revocation;
 using Enrollment.Ca.Serials;
+using Enrollment.Data.Certificates;
 using Enrollment.Data.Entities;
-using Microsoft.EntityFrameworkCore;
 
-namespace Enrollment.Data.Certificates;
+namespace Enrollment.Web.Features.Gate;
 
-/// <summary>Which attribute of the user the certificate must also carry (DESIGN.md, "Ownership").</summary>
+/// <summary>Which attribute of the user the certificate must also carry (docs/design.md, "Client-certificate gate").</summary>
 public enum MatchingKey
 {
     EmployeeId,
@@ -23,9 +23,10 @@ public enum MatchingKey
 /// Decides whether a verified certificate belongs to the signed-in user: a strong binding, not a
 /// name match. Issuer and canonical serial find our record; the record must be issued, not
 /// revoked, the user's, for the same DER and public key; and the configured matching key must
-/// agree. A same-name certificate from anywhere else never gets this far (PITFALLS.md).
+/// agree. A same-name certificate from anywhere else never gets this far (docs/pitfalls.md,
+/// "Same-name rogue CA").
 /// </summary>
-public sealed class CertificateOwnership(IDbContextFactory<EnrollmentDbContext> factory, TimeProvider time)
+public sealed class CertificateOwnership(CertificateRecords records, TimeProvider time)
 {
     /// <summary>How stale the recorded last use may be before an accepted use writes it again.</summary>
     public static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
@@ -33,8 +34,7 @@ public sealed class CertificateOwnership(IDbContextFactory<EnrollmentDbContext> 
     public async Task<CertificateVerdict> CheckAsync(
         X509Certificate2 certificate, string issuerKeyId, EnrollmentUser user, MatchingKey key, string? address, CancellationToken cancellationToken)
     {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var (found, refusal) = await RecordOfAsync(db, certificate, issuerKeyId, cancellationToken);
+        var (found, refusal) = await RecordOfAsync(certificate, issuerKeyId, cancellationToken);
         if (refusal is not null)
         {
             return refusal;
@@ -48,8 +48,7 @@ public sealed class CertificateOwnership(IDbContextFactory<EnrollmentDbContext> 
         // Last use to the minute is what users and admins read; a durable write per click would cost every action.
         if (row.LastSeenAt is not { } seen || now - seen >= LastSeenResolution || row.LastSeenAddress != address)
         {
-            await db.Certificates.Where(c => c.Id == row.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastSeenAt, now).SetProperty(c => c.LastSeenAddress, address), cancellationToken);
+            await records.RecordUseAsync(row.Id, now, address, cancellationToken);
         }
         return CertificateVerdict.Accepted;
     }
@@ -60,17 +59,15 @@ public sealed class CertificateOwnership(IDbContextFactory<EnrollmentDbContext> 
     /// </summary>
     public async Task<CertificateVerdict> RecordStatusAsync(X509Certificate2 certificate, string issuerKeyId, CancellationToken cancellationToken)
     {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return (await RecordOfAsync(db, certificate, issuerKeyId, cancellationToken)).Refusal ?? CertificateVerdict.Accepted;
+        return (await RecordOfAsync(certificate, issuerKeyId, cancellationToken)).Refusal ?? CertificateVerdict.Accepted;
     }
 
     /// <summary>Our record of exactly this certificate (issuer, canonical serial, same DER and key); the refusal is null only when the record is usable.</summary>
-    private static async Task<(IssuedCertificate? Row, CertificateVerdict? Refusal)> RecordOfAsync(
-        EnrollmentDbContext db, X509Certificate2 certificate, string issuerKeyId, CancellationToken cancellationToken)
+    private async Task<(IssuedCertificate? Row, CertificateVerdict? Refusal)> RecordOfAsync(
+        X509Certificate2 certificate, string issuerKeyId, CancellationToken cancellationToken)
     {
         var serial = SerialNumber.Canonicalize(certificate.SerialNumber);
-        var row = await db.Certificates.AsNoTracking()
-            .FirstOrDefaultAsync(c => c.SerialNumber == serial && c.IssuerKeyId == issuerKeyId, cancellationToken);
+        var row = await records.FindAsync(serial, issuerKeyId, cancellationToken);
         if (row is null || row.Certificate is null || !row.Certificate.AsSpan().SequenceEqual(certificate.RawData)
             || row.PublicKeySha256 != KeyIdentifiers.PublicKeySha256(certificate.PublicKey))
         {

@@ -3,12 +3,14 @@ using System.Security.Cryptography.X509Certificates;
 using Enrollment.Ca.Gate;
 using Enrollment.Ca.Issuance;
 using Enrollment.Ca.Revocation;
+using Enrollment.Data;
 using Enrollment.Data.Certificates;
 using Enrollment.Data.Entities;
 using Enrollment.Testing;
+using Enrollment.Web.Features.Gate;
 using Microsoft.EntityFrameworkCore;
 
-namespace Enrollment.Data.Tests.Certificates;
+namespace Enrollment.Web.Tests.Features.Gate;
 
 public sealed class CertificateOwnershipTests
 {
@@ -37,7 +39,7 @@ public sealed class CertificateOwnershipTests
         var alice = await database.AddUserAsync("alice@example.com", "E1001");
         var certificate = await IssueAsync(database, ca, alice);
         var clock = new FixedClock(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
-        var ownership = new CertificateOwnership(database.Factory, clock);
+        var ownership = new CertificateOwnership(new CertificateRecords(database.Factory), clock);
 
         await ownership.CheckAsync(certificate, ca.Authority.IssuerKeyId, alice, MatchingKey.EmployeeId, "198.51.100.4", default);
         var first = await LastSeenAsync(database);
@@ -167,7 +169,7 @@ public sealed class CertificateOwnershipTests
         return (row.LastSeenAt, row.LastSeenAddress);
     }
 
-    private static CertificateOwnership Ownership(TestDatabase database) => new(database.Factory, TimeProvider.System);
+    private static CertificateOwnership Ownership(TestDatabase database) => new(new CertificateRecords(database.Factory), TimeProvider.System);
 
     private static async Task<(DateTime? At, string? Address)> LastSeenOfAsync(TestDatabase database, X509Certificate2 certificate)
     {

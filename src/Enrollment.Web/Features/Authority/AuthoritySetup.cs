@@ -1,18 +1,13 @@
 using Enrollment.Ca.Authority;
-using Enrollment.Ca.Issuance;
-using Enrollment.Ca.Ocsp;
-using Enrollment.Data;
-using Enrollment.Data.Certificates;
-using Enrollment.Web.Features.Certificates;
-using Enrollment.Web.Features.Publication;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Enrollment.Web.Infrastructure;
+namespace Enrollment.Web.Features.Authority;
 
-/// <summary>Registers the CA, issuance, revocation and publication services.</summary>
-public static class CaSetup
+/// <summary>The CA itself in the host: where its keys are kept, and its hierarchy loaded or generated.</summary>
+public static class AuthoritySetup
 {
     public static IServiceCollection AddCertificateAuthority(this IServiceCollection services)
     {
@@ -26,25 +21,6 @@ public static class CaSetup
         services.TryAddSingleton(sp => new CaGenerator(GenerationOptions(sp), sp.GetRequiredService<PublicationUrls>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<CaProvisioner>();
         services.TryAddSingleton(sp => sp.GetRequiredService<CaProvisioner>().LoadOrCreate(out _));
-        services.TryAddSingleton<TlsCertificateStore>();
-
-        services.TryAddSingleton<AuditTrail>();
-        services.TryAddSingleton<IIssuanceFaults>(NoIssuanceFaults.Instance);
-        services.TryAddSingleton<EfIssuanceLedger>();
-        services.TryAddSingleton<IIssuanceLedger>(sp => sp.GetRequiredService<EfIssuanceLedger>());
-        services.TryAddSingleton<IssuanceService>();
-        services.TryAddScoped<CertificateIssuer>();
-        services.TryAddSingleton<RevocationRecords>();
-        services.TryAddSingleton<ICertificateStatusSource, EfCertificateStatusSource>();
-        services.TryAddSingleton(sp => new OcspResponderOptions
-        {
-            Validity = TimeSpan.FromHours(sp.GetRequiredService<IOptions<CaOptions>>().Value.OcspValidityHours),
-        });
-        services.TryAddSingleton<OcspResponder>();
-        services.TryAddSingleton<CrlPublisher>();
-        services.TryAddSingleton<RootCrlFile>();
-        services.TryAddSingleton<CaRenewal>();
-        services.TryAddSingleton<RevocationService>();
         return services;
     }
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Enrollment.Web.Infrastructure;
+namespace Enrollment.Web.Shared;
 
 /// <summary>The portal's own settings, section "Enrollment" (environment: Enrollment__Name).</summary>
 public sealed class EnrollmentOptions

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Enrollment.Ca.Authority;
 using Microsoft.AspNetCore.DataProtection;
 
-namespace Enrollment.Web.Infrastructure;
+namespace Enrollment.Web.Features.Authority;
 
 /// <summary>
 /// The embedded default for CA and TLS keys: PKCS#8 sealed by ASP.NET Data Protection, whose key

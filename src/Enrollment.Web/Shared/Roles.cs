@@ -1,6 +1,6 @@
-namespace Enrollment.Web.Infrastructure;
+namespace Enrollment.Web.Shared;
 
-/// <summary>The portal's roles (DESIGN.md, "Who uses it").</summary>
+/// <summary>The portal's roles (docs/design.md, "Who uses it").</summary>
 public static class Roles
 {
     public const string Requester = "Requester";

@@ -1,10 +1,10 @@
+using Enrollment.Data;
 using Enrollment.Data.Entities;
 using Enrollment.Data.Sqlite;
-using Enrollment.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Enrollment.Data.Tests;
+namespace Enrollment.Testing;
 
 /// <summary>A real SQLite file, migrated, in a temporary directory.</summary>
 public sealed class TestDatabase : IAsyncDisposable
