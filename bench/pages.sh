@@ -35,8 +35,9 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t
 
 echo "== memory per open circuit ($CIRCUITS circuits, each its own browser context)"
 port=$(free_port)
-ASPNETCORE_URLS=https://127.0.0.1:$port Kestrel__Certificates__Default__Path="$tpl/tls.pem" Kestrel__Certificates__Default__KeyPath="$tpl/tls.key" \
-  Logging__LogLevel__Default=Warning "$tpl/out/TemplateApp" >"$tpl/server.log" 2>&1 &
+# From its own folder, as a published app runs: its static files (blazor.web.js) resolve against the working directory.
+(cd "$tpl/out" && ASPNETCORE_URLS=https://127.0.0.1:$port Kestrel__Certificates__Default__Path="$tpl/tls.pem" \
+  Kestrel__Certificates__Default__KeyPath="$tpl/tls.key" Logging__LogLevel__Default=Warning exec ./TemplateApp) >"$tpl/server.log" 2>&1 &
 tpl_pid=$!
 wait_for "https://127.0.0.1:$port/"
 "$bench_exe" circuits "https://127.0.0.1:$port/" $tpl_pid "$CIRCUITS" 2>/dev/null | tee "$out/circuits-template.env"
