@@ -8,13 +8,20 @@ namespace Enrollment.Data;
 /// <summary>An event to append to the audit chain.</summary>
 public sealed record AuditEntry(string Actor, string EventType, string? Target, string Details, string? Address = null);
 
+/// <summary>The newest row of the chain: what a signed checkpoint outside the database vouches for.</summary>
+public sealed record AuditHead(long Count, long LastId, string Hash);
+
 /// <summary>
 /// The append-only, hash-chained audit log (docs/design.md, "Data and records"). Each row's hash covers
-/// its fields and the previous row's hash.
+/// its fields and the previous row's hash, so an edited or deleted row breaks the chain from there.
+/// A deleted tail or a chain rewritten with fresh hashes leaves a chain that holds: those are caught
+/// against signed checkpoints of the head kept outside the database (the host's audit anchor).
 /// </summary>
 public sealed class AuditTrail(TimeProvider time)
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    public const int CurrentHashVersion = 2;
 
     /// <summary>
     /// Appends inside the caller's transaction when one is open (so the event commits with what it
@@ -53,6 +60,7 @@ public sealed class AuditTrail(TimeProvider time)
                 Target = entry.Target,
                 Details = entry.Details,
                 PreviousHash = previous,
+                HashVersion = CurrentHashVersion,
             };
             row.Hash = HashOf(row);
             previous = row.Hash;
@@ -75,9 +83,45 @@ public sealed class AuditTrail(TimeProvider time)
         return null;
     }
 
-    public static string HashOf(AuditEvent row)
+    /// <summary>The newest row and how many rows there are up to it; null for an empty log.</summary>
+    public static async Task<AuditHead?> HeadAsync(EnrollmentDbContext db, CancellationToken cancellationToken = default)
     {
-        var text = string.Join('\n', row.PreviousHash, row.OccurredAt.ToString("O"), row.Actor, row.Address, row.EventType, row.Target, row.Details);
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        var last = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Id).Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+        return last is null ? null : new AuditHead(await db.AuditEvents.LongCountAsync(e => e.Id <= last.Id, cancellationToken), last.Id, last.Hash);
     }
+
+    /// <summary>What the log holds of a head recorded earlier: its row's hash (null if the row is gone) and the rows up to it.</summary>
+    public static async Task<AuditHead?> FindAsync(EnrollmentDbContext db, long id, CancellationToken cancellationToken = default)
+    {
+        var hash = await db.AuditEvents.AsNoTracking().Where(e => e.Id == id).Select(e => e.Hash).FirstOrDefaultAsync(cancellationToken);
+        return hash is null ? null : new AuditHead(await db.AuditEvents.LongCountAsync(e => e.Id <= id, cancellationToken), id, hash);
+    }
+
+    public static string HashOf(AuditEvent row) => row.HashVersion switch
+    {
+        1 => Hash(Encoding.UTF8.GetBytes(string.Join('\n',
+            row.PreviousHash, row.OccurredAt.ToString("O"), row.Actor, row.Address, row.EventType, row.Target, row.Details))),
+        _ => Hash(LengthPrefixed(row)),
+    };
+
+    /// <summary>
+    /// Version 2: "v2", then each field as its UTF-8 length (4 bytes, big-endian; -1 for null) and
+    /// bytes. No field's text can shift into another, as a newline could in version 1.
+    /// </summary>
+    private static byte[] LengthPrefixed(AuditEvent row)
+    {
+        using var buffer = new MemoryStream();
+        buffer.Write("v2"u8);
+        Span<byte> length = stackalloc byte[4];
+        foreach (var field in new[] { row.PreviousHash, row.OccurredAt.ToString("O"), row.Actor, row.Address, row.EventType, row.Target, row.Details })
+        {
+            var bytes = field is null ? null : Encoding.UTF8.GetBytes(field);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, bytes?.Length ?? -1);
+            buffer.Write(length);
+            buffer.Write(bytes ?? []);
+        }
+        return buffer.ToArray();
+    }
+
+    private static string Hash(byte[] input) => Convert.ToHexString(SHA256.HashData(input));
 }

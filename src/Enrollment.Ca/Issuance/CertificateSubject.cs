@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Enrollment.Ca.Issuance;
@@ -13,12 +14,34 @@ public sealed record CertificateSubject(string DisplayName, string Organization,
     public static bool IsPrintable(string value) =>
         value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || " '()+,-./:=?".Contains(c));
 
+    /// <summary>Characters that separate or escape parts of a distinguished name (RFC 4514) and so could make a name read as another.</summary>
+    private const string NameMetacharacters = ",+\"\\<>;=";
+
+    public static readonly Refusal DisplayNameCharacters = new("subject.display-name-characters",
+        "A name may not contain control or text-direction characters, nor any of , + \" \\ < > ; =, nor begin with # or a space.");
+
+    /// <summary>
+    /// A refusal when <paramref name="name"/> cannot be a certificate's common name as shown: control
+    /// characters, invisible format characters (U+202E RIGHT-TO-LEFT OVERRIDE and the other bidi
+    /// controls among them) and DN metacharacters could make it read as somebody else's.
+    /// </summary>
+    public static Refusal? CheckName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 64)
+        {
+            return new Refusal("subject.display-name", "The user needs a display name of 1 to 64 characters.");
+        }
+        var unsafeCharacter = name.Any(c => char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format
+                                            || NameMetacharacters.Contains(c));
+        return unsafeCharacter || name[0] is '#' or ' ' || name[^1] == ' ' ? DisplayNameCharacters : null;
+    }
+
     /// <summary>A refusal when the record cannot make a valid certificate subject.</summary>
     public Refusal? Validate()
     {
-        if (string.IsNullOrWhiteSpace(DisplayName) || DisplayName.Length > 64)
+        if (CheckName(DisplayName) is { } nameRefusal)
         {
-            return new Refusal("subject.display-name", "The user needs a display name of 1 to 64 characters.");
+            return nameRefusal;
         }
         if (string.IsNullOrWhiteSpace(EmployeeId))
         {

@@ -73,6 +73,13 @@ public sealed class RevocationRecords(IDbContextFactory<EnrollmentDbContext> fac
         return entries;
     }
 
+    /// <summary>How many revocations of the issuer a CRL must list to be current (the rows <see cref="ListRevokedAsync"/> returns).</summary>
+    public async Task<int> CountRevokedAsync(string issuerKeyId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Certificates.CountAsync(c => c.IssuerKeyId == issuerKeyId && c.RevokedAt != null, cancellationToken);
+    }
+
     /// <summary>The next CRL number, persisted before use so it strictly increases across restarts.</summary>
     public async Task<long> NextCrlNumberAsync(CancellationToken cancellationToken)
     {

@@ -16,6 +16,8 @@ public sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEven
         builder.Property(e => e.Details).HasMaxLength(4096).IsRequired();
         builder.Property(e => e.PreviousHash).HasMaxLength(64).IsRequired();
         builder.Property(e => e.Hash).HasMaxLength(64).IsRequired();
+        // Rows written before the version existed were hashed the first way.
+        builder.Property(e => e.HashVersion).HasDefaultValue(1);
         builder.HasIndex(e => e.OccurredAt);
         builder.HasIndex(e => new { e.EventType, e.OccurredAt });
     }

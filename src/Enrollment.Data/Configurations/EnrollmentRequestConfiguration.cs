@@ -17,6 +17,12 @@ public sealed class EnrollmentRequestConfiguration : IEntityTypeConfiguration<En
         builder.Property(r => r.PickupMethod).HasMaxLength(16);
         builder.Property(r => r.CertificateSerial).HasMaxLength(42);
         builder.Property(r => r.RenewalOf).HasMaxLength(42);
+        builder.Ignore(r => r.Subject);
+        builder.Property(r => r.SubjectCommonName).HasMaxLength(64);
+        builder.Property(r => r.SubjectOrganization).HasMaxLength(64);
+        builder.Property(r => r.SubjectEmployeeId).HasMaxLength(64);
+        builder.Property(r => r.SubjectEmail).HasMaxLength(256);
+        builder.Property(r => r.SubjectUpn).HasMaxLength(256);
         builder.HasOne(r => r.Requester).WithMany().HasForeignKey(r => r.RequesterId).OnDelete(DeleteBehavior.Restrict);
         // The approver queue reads pending requests oldest first; "my requests" reads one user's, newest first.
         builder.HasIndex(r => new { r.State, r.SubmittedAt });

@@ -27,4 +27,10 @@ public sealed class AuditEvent
     public string PreviousHash { get; set; } = string.Empty;
 
     public string Hash { get; set; } = string.Empty;
+
+    /// <summary>
+    /// How <see cref="Hash"/> is computed: 1 joined the fields with newlines (rows written before
+    /// version 2 existed keep it), 2 length-prefixes each field so text cannot move between fields.
+    /// </summary>
+    public int HashVersion { get; set; } = AuditTrail.CurrentHashVersion;
 }

@@ -55,4 +55,34 @@ public sealed class EnrollmentRequest
 
     /// <summary>The serial of the certificate this request renews, if any.</summary>
     public string? RenewalOf { get; set; }
+
+    /// <summary>
+    /// The subject the certificate will carry, fixed at submission from the user record and shown to
+    /// the approver; pickup issues exactly this, and sends the request back for approval if the
+    /// record changed. Null only for requests made before subjects were fixed.
+    /// </summary>
+    public RequestSubject? Subject
+    {
+        get => SubjectCommonName is null ? null
+            : new RequestSubject(SubjectCommonName, SubjectOrganization ?? string.Empty, SubjectEmployeeId ?? string.Empty, SubjectEmail ?? string.Empty, SubjectUpn ?? string.Empty);
+        set => (SubjectCommonName, SubjectOrganization, SubjectEmployeeId, SubjectEmail, SubjectUpn) =
+            (value?.CommonName, value?.Organization, value?.EmployeeId, value?.Email, value?.Upn);
+    }
+
+    public string? SubjectCommonName { get; set; }
+
+    public string? SubjectOrganization { get; set; }
+
+    public string? SubjectEmployeeId { get; set; }
+
+    public string? SubjectEmail { get; set; }
+
+    public string? SubjectUpn { get; set; }
+}
+
+/// <summary>The certificate subject fixed on a request (CN, O, serialNumber, SAN email and UPN).</summary>
+public sealed record RequestSubject(string CommonName, string Organization, string EmployeeId, string Email, string Upn)
+{
+    /// <summary>As an approver reads it.</summary>
+    public override string ToString() => $"CN={CommonName}, O={Organization}, serialNumber={EmployeeId}; email {Email}; UPN {Upn}";
 }

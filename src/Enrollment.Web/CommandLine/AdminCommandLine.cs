@@ -1,5 +1,8 @@
 using System.CommandLine;
+using Enrollment.Data;
+using Enrollment.Web.Features.Admin.Audit;
 using Enrollment.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Enrollment.Web.CommandLine;
 
@@ -54,7 +57,14 @@ public static class AdminCommandLine
             {
                 await StartupInitializer.InitializeDatabaseAsync(app.Services);
             }
-            return await verb(app.Services, output, error);
+            var result = await verb(app.Services, output, error);
+            if (provisionCa)
+            {
+                // What the verb appended to the audit log is anchored before the process ends.
+                await using var db = await app.Services.GetRequiredService<IDbContextFactory<EnrollmentDbContext>>().CreateDbContextAsync();
+                await app.Services.GetRequiredService<AuditAnchor>().CheckpointAsync(db);
+            }
+            return result;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException
                                      or InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)

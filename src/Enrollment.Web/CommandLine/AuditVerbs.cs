@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Enrollment.Data;
+using Enrollment.Web.Features.Admin.Audit;
 
 namespace Enrollment.Web.CommandLine;
 
@@ -8,16 +9,16 @@ internal static class AuditVerbs
 {
     public static Command Create()
     {
-        var verify = new Command("verify", "Verify the audit log's hash chain.");
+        var verify = new Command("verify", "Verify the audit log's hash chain and its signed checkpoint outside the database.");
         verify.SetAction((parsed, _) => AdminCommandLine.WithServicesAsync(parsed, provisionCa: false, async (services, output, error) =>
         {
             await using var scope = services.CreateAsyncScope();
-            var broken = await AuditTrail.FindFirstBrokenAsync(scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>());
-            if (broken is { } id)
+            var verification = await services.GetRequiredService<AuditAnchor>().VerifyAsync(scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>());
+            if (!verification.IsIntact)
             {
-                return await AdminCommandLine.FailAsync(error, $"The audit chain is broken at event {id}: that row or the one before it was altered.");
+                return await AdminCommandLine.FailAsync(error, verification.Message);
             }
-            await output.WriteLineAsync("The audit chain is intact.");
+            await output.WriteLineAsync(verification.Message);
             return 0;
         }));
         return new Command("audit", "Audit log.") { verify };

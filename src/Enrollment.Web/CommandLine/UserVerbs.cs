@@ -38,6 +38,10 @@ internal static class UserVerbs
                 Upn = parsed.GetValue(upn)?.Trim(),
                 CreatedAt = DateTime.UtcNow,
             };
+            if (Ca.Issuance.CertificateSubject.CheckName(user.DisplayName) is { } nameRefusal)
+            {
+                return await AdminCommandLine.FailAsync(error, nameRefusal.Message);
+            }
             if (user.EmployeeId is { } id && !Ca.Issuance.CertificateSubject.IsPrintable(id))
             {
                 return await AdminCommandLine.FailAsync(error, "The employee id may hold only letters, digits, spaces and '()+,-./:=?.");

@@ -1,3 +1,4 @@
+using Enrollment.Web.Features.Admin.Audit;
 using Enrollment.Web.Features.Authority;
 using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Features.Publication;
@@ -40,7 +41,7 @@ public static class EnrollmentHost
         // Serve wwwroot from the build output under `dotnet run` in any environment; a no-op once published.
         builder.WebHost.UseStaticWebAssets();
         builder.AddEnrollmentCore();
-        builder.Services.AddCertificateAuthority().AddCertificates().AddPublication();
+        builder.Services.AddCertificateAuthority().AddCertificates().AddPublication().AddAuditAnchor();
         return builder;
     }
 }

@@ -18,6 +18,7 @@ public static class HostSetup
         AddValidatedOptions<RateLimitOptions>(builder, RateLimitOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuditTrail>();
+        services.TryAddSingleton<PortalLinks>();
 
         var options = builder.Configuration.GetSection(EnrollmentOptions.SectionName).Get<EnrollmentOptions>() ?? new EnrollmentOptions();
         Directory.CreateDirectory(options.PathOf());

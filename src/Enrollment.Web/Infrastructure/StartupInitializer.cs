@@ -2,6 +2,7 @@ using Enrollment.Ca.Authority;
 using Enrollment.Data;
 using Enrollment.Data.Certificates;
 using Enrollment.Data.Sqlite;
+using Enrollment.Web.Features.Admin.Audit;
 using Enrollment.Web.Features.Publication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -54,6 +55,11 @@ public static partial class StartupInitializer
             await crl.PublishAsync("system", cancellationToken);
         }
         await crl.EnsureFreshAsync(cancellationToken);
+        // The audit log's head is anchored outside the database from the first start on.
+        await using (var db = await services.GetRequiredService<IDbContextFactory<EnrollmentDbContext>>().CreateDbContextAsync(cancellationToken))
+        {
+            await services.GetRequiredService<AuditAnchor>().CheckpointAsync(db, cancellationToken);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Generated a new CA: issuing CA {Subject} ({Thumbprint})")]

@@ -68,6 +68,7 @@ public static class WebSetup
             limiter.GlobalLimiter = AccountSetup.SignInLimiter(builder.Configuration);
         });
         services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
+        services.AddAllowedHostsFromPortalUrls(builder.Configuration);
         services.TryAddSingleton<TlsCertificateStore>();
         services.AddAdministration();
         services.AddClientCertificateGate(builder.Configuration);

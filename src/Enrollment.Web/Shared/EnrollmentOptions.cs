@@ -18,7 +18,10 @@ public sealed class EnrollmentOptions
     [Required, Url]
     public string PublicBaseUrl { get; set; } = "http://localhost:5000/";
 
-    /// <summary>The portal's HTTPS address, for links in mail sent outside a request (invitations). Defaults to "https://localhost:5001/".</summary>
+    /// <summary>
+    /// The portal's HTTPS address: every link in mail is built on it (never on a request's Host), and
+    /// its host is one of the names the portal answers. Defaults to "https://localhost:5001/".
+    /// </summary>
     [Required, Url]
     public string PortalUrl { get; set; } = "https://localhost:5001/";
 

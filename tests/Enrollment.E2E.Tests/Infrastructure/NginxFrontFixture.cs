@@ -70,7 +70,9 @@ public class NginxFrontFixture : BrowserPortalFixture
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         }) ?? throw new InvalidOperationException("nginx did not start");
-        front = new Uri($"https://127.0.0.1:{port}/");
+        // By name: the shipped configuration refuses a handshake without its server name (SNI), and
+        // browsers send none for an address.
+        front = new Uri($"https://localhost:{port}/");
         await WaitForPortAsync(port);
     }
 

@@ -12,15 +12,45 @@ namespace Enrollment.Web.Tests.Infrastructure;
 public sealed partial class PortalSession : IDisposable
 {
     private readonly HttpClient client;
+    private readonly CookieContainer cookies;
 
-    private PortalSession(HttpClient client) => this.client = client;
+    private PortalSession(HttpClient client, CookieContainer cookies)
+    {
+        this.client = client;
+        this.cookies = cookies;
+    }
 
     /// <summary>A visitor who has not signed in.</summary>
-    public static PortalSession Anonymous(RunningPortal portal, IPAddress? from = null) => new(Client(portal, from));
+    public static PortalSession Anonymous(RunningPortal portal, IPAddress? from = null) => Create(portal, from);
+
+    /// <summary>A visitor who presents the given cookies, as an attacker replaying a copy would.</summary>
+    public static PortalSession WithCookies(RunningPortal portal, string cookieHeader)
+    {
+        var session = Create(portal, null);
+        session.cookies.SetCookies(portal.Https, cookieHeader.Replace("; ", ",", StringComparison.Ordinal));
+        return session;
+    }
+
+    /// <summary>The cookies this session would send now, as a Cookie header value.</summary>
+    public string CookieHeader => cookies.GetCookieHeader(client.BaseAddress!);
+
+    /// <summary>Signs out through the layout's form, with its antiforgery token unless told otherwise.</summary>
+    public async Task<HttpResponseMessage> SignOutAsync(bool withAntiforgeryToken = true)
+    {
+        var page = await client.GetStringAsync("account/manage");
+        var fields = new Dictionary<string, string>();
+        if (withAntiforgeryToken)
+        {
+            fields["__RequestVerificationToken"] = AntiforgeryToken().Match(page).Groups[1].Value;
+        }
+        using var post = new FormUrlEncodedContent(fields);
+        return await client.PostAsync("account/logout", post);
+    }
 
     public static async Task<PortalSession> SignInAsync(RunningPortal portal, string email, string password, IPAddress? from = null)
     {
-        var client = Client(portal, from);
+        var session = Create(portal, from);
+        var client = session.client;
         var form = await client.GetStringAsync("account/login");
         var token = AntiforgeryToken().Match(form).Groups[1].Value;
         using var post = new FormUrlEncodedContent(new Dictionary<string, string>
@@ -32,7 +62,7 @@ public sealed partial class PortalSession : IDisposable
         {
             throw new InvalidOperationException($"Sign-in for {email} failed: {(int)response.StatusCode}");
         }
-        return new PortalSession(client);
+        return session;
     }
 
     /// <summary>The gate's verdict on the certificate check page (or another recovery page), with the given request headers.</summary>
@@ -54,12 +84,13 @@ public sealed partial class PortalSession : IDisposable
         return await response.Content.ReadAsStringAsync();
     }
 
-    private static HttpClient Client(RunningPortal portal, IPAddress? from)
+    private static PortalSession Create(RunningPortal portal, IPAddress? from)
     {
+        var cookies = new CookieContainer();
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
-            CookieContainer = new CookieContainer(),
+            CookieContainer = cookies,
             SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
             ConnectCallback = async (context, cancellationToken) =>
             {
@@ -69,7 +100,7 @@ public sealed partial class PortalSession : IDisposable
                 return new NetworkStream(socket, ownsSocket: true);
             },
         };
-        return new HttpClient(handler) { BaseAddress = portal.Https };
+        return new PortalSession(new HttpClient(handler) { BaseAddress = portal.Https }, cookies);
     }
 
     /// <summary>Fetches a page as this session; a redirect is returned, not followed.</summary>

@@ -1,4 +1,5 @@
 using Enrollment.Data.Entities;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -9,15 +10,23 @@ public static class AccountEndpoints
 {
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder endpoints)
     {
-        // A form post (antiforgery-checked by the framework), never a GET a link could trigger.
-        endpoints.MapPost("/account/logout", async (HttpContext context, [FromServices] SignInManager<EnrollmentUser> signIn, [FromServices] AccountAudit audit) =>
+        // A form post, never a GET a link could trigger. The framework checks antiforgery only for
+        // endpoints that bind a form, which this one does not: it checks the token itself, so
+        // another site cannot sign a user out.
+        endpoints.MapPost("/account/logout", async (HttpContext context, [FromServices] IAntiforgery antiforgery,
+            [FromServices] SignInManager<EnrollmentUser> signIn, [FromServices] AccountAudit audit) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.BadRequest();
+            }
             if (context.User.Identity?.IsAuthenticated == true)
             {
                 await audit.RecordAsync(context, context.User, "signin.signed-out");
             }
+            // Deletes the server-side session: a copy of the cookie signs nobody in any more.
             await signIn.SignOutAsync();
-            return TypedResults.LocalRedirect("~/");
+            return Results.LocalRedirect("~/");
         });
         return endpoints;
     }

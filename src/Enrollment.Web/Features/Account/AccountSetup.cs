@@ -1,9 +1,12 @@
+using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Enrollment.Data.Entities;
+using Enrollment.Web.Features.Account.Sessions;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Enrollment.Web.Features.Account;
 
@@ -45,21 +48,38 @@ public static class AccountSetup
     public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
-        services.ConfigureApplicationCookie(cookie =>
-        {
-            cookie.LoginPath = "/account/login";
-            cookie.AccessDeniedPath = "/account/access-denied";
-            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
-            cookie.SlidingExpiration = true;
-            Harden(cookie);
-        });
+        services.AddOptions<SessionLifetimeOptions>().Bind(configuration.GetSection(SessionLifetimeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<DatabaseTicketStore>();
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<DatabaseTicketStore, IOptions<SessionLifetimeOptions>>((cookie, store, sessions) =>
+            {
+                cookie.LoginPath = "/account/login";
+                cookie.AccessDeniedPath = "/account/access-denied";
+                // The session lives on the server; the cookie slides with activity up to the idle timeout.
+                cookie.SessionStore = store;
+                cookie.ExpireTimeSpan = sessions.Value.IdleTimeout;
+                cookie.SlidingExpiration = true;
+                cookie.Events.OnSigningIn = NameTheSession;
+                Harden(cookie);
+            });
         foreach (var scheme in new[] { IdentityConstants.TwoFactorUserIdScheme, IdentityConstants.TwoFactorRememberMeScheme, IdentityConstants.ExternalScheme })
         {
             services.Configure<CookieAuthenticationOptions>(scheme, Harden);
         }
         // docs/pitfalls.md, "Revalidation": the default 30 minutes lets a disabled or demoted user keep access far too long.
         services.Configure<SecurityStampValidatorOptions>(o =>
-            o.ValidationInterval = TimeSpan.FromSeconds(configuration.GetValue<int?>(RevalidationSetting) ?? 60));
+        {
+            o.ValidationInterval = TimeSpan.FromSeconds(configuration.GetValue<int?>(RevalidationSetting) ?? 60);
+            // The refreshed principal is made anew from the user record: it keeps its session's name.
+            o.OnRefreshingPrincipal = context =>
+            {
+                if (context.CurrentPrincipal?.FindFirst(DatabaseTicketStore.SessionClaim) is { } session)
+                {
+                    context.NewPrincipal?.Identities.First().AddClaim(new Claim(session.Type, session.Value));
+                }
+                return Task.CompletedTask;
+            };
+        });
         services.AddCascadingAuthenticationState();
         services.TryAddScoped<IdentityRedirectManager>();
         services.TryAddScoped<AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
@@ -86,6 +106,22 @@ public static class AccountSetup
                     QueueLimit = 0,
                 })
                 : RateLimitPartition.GetNoLimiter("unlimited"));
+    }
+
+    /// <summary>
+    /// Every signed-in principal carries its session's id. A refresh by the same user keeps it (the
+    /// handler renews the same server-side session); anyone else gets a new one.
+    /// </summary>
+    private static Task NameTheSession(CookieSigningInContext context)
+    {
+        if (context.Principal?.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == DatabaseTicketStore.SessionClaim))
+        {
+            var current = context.HttpContext.User;
+            var sameUser = current.FindFirstValue(ClaimTypes.NameIdentifier) is { } id && id == identity.FindFirst(ClaimTypes.NameIdentifier)?.Value;
+            identity.AddClaim(new Claim(DatabaseTicketStore.SessionClaim,
+                (sameUser ? current.FindFirstValue(DatabaseTicketStore.SessionClaim) : null) ?? DatabaseTicketStore.NewSessionId()));
+        }
+        return Task.CompletedTask;
     }
 
     private static void Harden(CookieAuthenticationOptions cookie)

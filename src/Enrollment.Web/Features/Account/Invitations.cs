@@ -3,7 +3,6 @@ using Enrollment.Data.Entities;
 using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
 
 namespace Enrollment.Web.Features.Account;
 
@@ -11,13 +10,12 @@ namespace Enrollment.Web.Features.Account;
 /// Invites a user made by an administrator: a one-time link to choose a password. Following it
 /// also confirms the address, since only its owner can read the link; until then sign-in is refused.
 /// </summary>
-public sealed class Invitations(UserManager<EnrollmentUser> users, IEmailSender<EnrollmentUser> email, IOptions<EnrollmentOptions> options)
+public sealed class Invitations(UserManager<EnrollmentUser> users, IEmailSender<EnrollmentUser> email, PortalLinks links)
 {
     public async Task SendAsync(EnrollmentUser user)
     {
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
-        var link = QueryHelpers.AddQueryString(new Uri(new Uri(options.Value.PortalUrl), "account/reset-password").AbsoluteUri,
-            new Dictionary<string, string?> { ["code"] = code, ["email"] = user.Email });
+        var link = links.To("account/reset-password", new Dictionary<string, string?> { ["code"] = code, ["email"] = user.Email });
         await email.SendConfirmationLinkAsync(user, user.Email!, link);
     }
 }

@@ -9,7 +9,8 @@ namespace Enrollment.Web.Features.Account;
 
 /// <summary>
 /// Re-checks an open Blazor circuit's user every minute (the framework default is 30): a disabled
-/// account or a changed security stamp (password, 2FA or role change) ends its access quickly.
+/// account, a changed security stamp (password, 2FA or role change), or a session signed out in
+/// another tab or past its absolute lifetime ends its access quickly.
 /// </summary>
 public sealed class RevalidatingAuthenticationStateProvider(
     ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> options, IOptions<SecurityStampValidatorOptions> stamps)
@@ -24,6 +25,8 @@ public sealed class RevalidatingAuthenticationStateProvider(
         var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
         var user = await users.GetUserAsync(state.User);
         return user is { Disabled: false }
-               && state.User.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType) == await users.GetSecurityStampAsync(user);
+               && state.User.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType) == await users.GetSecurityStampAsync(user)
+               && await scope.ServiceProvider.GetRequiredService<Sessions.DatabaseTicketStore>()
+                   .IsOpenAsync(state.User.FindFirstValue(Sessions.DatabaseTicketStore.SessionClaim), cancellationToken);
     }
 }

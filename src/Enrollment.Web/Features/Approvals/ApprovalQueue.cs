@@ -12,7 +12,8 @@ namespace Enrollment.Web.Features.Approvals;
 
 /// <summary>A pending request as approvers see it.</summary>
 public sealed record QueueRow(
-    Guid Id, string RequesterId, string RequesterName, string RequesterEmail, string? EmployeeId, string Profile, string Justification, DateTime SubmittedAt);
+    Guid Id, string RequesterId, string RequesterName, string RequesterEmail, string? EmployeeId, string Profile, string Justification, DateTime SubmittedAt,
+    RequestSubject? Subject = null);
 
 /// <summary>What the approver filters and sorts by; sort names are the <see cref="QueueRow"/> properties.</summary>
 public sealed record QueueQuery(string? Requester = null, string? Profile = null, int? MinimumAgeDays = null, string? SortBy = null, bool Descending = false);
@@ -59,7 +60,9 @@ public sealed class ApprovalQueue(
         }
         var total = await pending.CountAsync();
         var rows = await Sort(pending, query).Skip(skip).Take(Math.Clamp(take, 1, 100))
-            .Select(r => new QueueRow(r.Id, r.RequesterId, r.Requester!.DisplayName, r.Requester.Email!, r.Requester.EmployeeId, r.Profile, r.Justification, r.SubmittedAt))
+            .Select(r => new QueueRow(r.Id, r.RequesterId, r.Requester!.DisplayName, r.Requester.Email!, r.Requester.EmployeeId, r.Profile, r.Justification, r.SubmittedAt,
+                r.SubjectCommonName == null ? null
+                    : new RequestSubject(r.SubjectCommonName, r.SubjectOrganization ?? "", r.SubjectEmployeeId ?? "", r.SubjectEmail ?? "", r.SubjectUpn ?? "")))
             .ToListAsync();
         return (rows, total);
     }

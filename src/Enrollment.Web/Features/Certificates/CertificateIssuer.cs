@@ -34,10 +34,23 @@ public sealed class CertificateIssuer(
         EnrollmentUser user, System.Security.Cryptography.X509Certificates.PublicKey key, ClientCertificateProfile profile, Guid? requestId, CancellationToken cancellationToken) =>
         issuance.IssueAsync(new IssuanceOrder(user.Id, SubjectOf(user), key, profile, requestId), cancellationToken);
 
+    /// <summary>Issues for the key with exactly the given subject (the one fixed on an approved request).</summary>
+    public Task<IssuanceResult> IssueAsync(
+        EnrollmentUser user, CertificateSubject subject, System.Security.Cryptography.X509Certificates.PublicKey key, ClientCertificateProfile profile,
+        Guid? requestId, CancellationToken cancellationToken) =>
+        issuance.IssueAsync(new IssuanceOrder(user.Id, subject, key, profile, requestId), cancellationToken);
+
     public async Task<EnrollmentUser?> FindUserAsync(string email) => await users.FindByEmailAsync(email);
 
     public CertificateSubject SubjectOf(EnrollmentUser user) =>
         new(user.DisplayName, options.Value.Organization, user.EmployeeId ?? string.Empty, user.Email ?? string.Empty, user.Upn ?? string.Empty);
+
+    /// <summary>The subject as a request stores it.</summary>
+    public static RequestSubject Snapshot(CertificateSubject subject) =>
+        new(subject.DisplayName, subject.Organization, subject.EmployeeId, subject.Email, subject.Upn);
+
+    public static CertificateSubject FromSnapshot(RequestSubject subject) =>
+        new(subject.CommonName, subject.Organization, subject.EmployeeId, subject.Email, subject.Upn);
 
     public static readonly Refusal UnknownUser = new("user.unknown", "No user has that email address.");
 }

@@ -49,14 +49,22 @@ public sealed partial class CrlPublisher(
         }
     }
 
-    /// <summary>Publishes when there is no CRL yet or half of its validity has passed.</summary>
+    /// <summary>
+    /// Publishes when there is no CRL yet, half of its validity has passed, or it misses a revocation
+    /// (a publication after a revocation failed): the CRL catches up as soon as publishing works again.
+    /// </summary>
     public async Task EnsureFreshAsync(CancellationToken cancellationToken)
     {
-        if (Current is not { } crl || time.GetUtcNow() >= crl.Info.ThisUpdate + (crl.Info.NextUpdate - crl.Info.ThisUpdate) / 2)
+        if (Current is not { } crl || time.GetUtcNow() >= crl.Info.ThisUpdate + (crl.Info.NextUpdate - crl.Info.ThisUpdate) / 2
+            || await IsBehindRevocationsAsync(crl, cancellationToken))
         {
             await PublishAsync("system", cancellationToken);
         }
     }
+
+    /// <summary>The CRL lists fewer revocations than the records hold.</summary>
+    public async Task<bool> IsBehindRevocationsAsync(PublishedCrl crl, CancellationToken cancellationToken) =>
+        crl.Info.EntryCount < await records.CountRevokedAsync(authority.IssuerKeyId, cancellationToken);
 
     private void WriteWhole(byte[] der)
     {

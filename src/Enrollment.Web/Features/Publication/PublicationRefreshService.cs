@@ -17,6 +17,9 @@ public sealed partial class PublicationRefreshService(
 
     private long epoch;
 
+    /// <summary>A status changed since the CRL was last checked: check (and publish) every second until it is current.</summary>
+    private bool crlToCheck = true;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         epoch = await records.ReadEpochAsync(stoppingToken);
@@ -24,12 +27,18 @@ public sealed partial class PublicationRefreshService(
         var tick = 0;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            var minute = ++tick % 60 == 0;
             try
             {
                 await CheckEpochAsync(stoppingToken);
-                if (++tick % 60 == 0)
+                if (crlToCheck || minute)
                 {
+                    // Stays due after a failure: a CRL missing a revocation is retried every second.
                     await crl.EnsureFreshAsync(stoppingToken);
+                    crlToCheck = false;
+                }
+                if (minute)
+                {
                     await renewal.RenewDueAsync(stoppingToken);
                 }
             }
@@ -47,6 +56,7 @@ public sealed partial class PublicationRefreshService(
         {
             epoch = current;
             responder.Clear();
+            crlToCheck = true;
         }
     }
 

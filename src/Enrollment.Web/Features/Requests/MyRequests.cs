@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Enrollment.Ca;
 using Enrollment.Data;
 using Enrollment.Data.Entities;
+using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -58,6 +59,12 @@ public sealed class MyRequests(
         {
             return (null, NoEmployeeId);
         }
+        // The subject is fixed now, from data the requester cannot edit into anything unsafe; the approver sees it.
+        var subject = scope.ServiceProvider.GetRequiredService<CertificateIssuer>().SubjectOf(user);
+        if (subject.Validate() is { } subjectRefusal)
+        {
+            return (null, subjectRefusal);
+        }
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         var now = time.GetUtcNow().UtcDateTime;
         if (renewalOf is not null)
@@ -71,7 +78,7 @@ public sealed class MyRequests(
         var request = new EnrollmentRequest
         {
             Id = Guid.NewGuid(), RequesterId = user.Id, Profile = profile.Name, Justification = text,
-            State = RequestState.Pending, SubmittedAt = now, RenewalOf = renewalOf,
+            State = RequestState.Pending, SubmittedAt = now, RenewalOf = renewalOf, Subject = CertificateIssuer.Snapshot(subject),
         };
         // BEGIN IMMEDIATE: the duplicate check and the insert are one step, so a double click submits once.
         await using (var transaction = await db.Database.BeginTransactionAsync())
@@ -87,9 +94,15 @@ public sealed class MyRequests(
             await transaction.CommitAsync();
         }
         events.Publish(new RequestChange(request.Id, user.Id, request.State));
-        var approvers = await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().GetUsersInRoleAsync(Roles.Approver);
-        await mail.NewRequestAsync(approvers.Where(a => a.Id != user.Id && !a.Disabled && a.EmailConfirmed).Select(a => a.Email!), user, request);
+        await NotifyApproversAsync(scope, mail, user, request);
         return (request.Id, null);
+    }
+
+    /// <summary>Mails every active approver but the requester about a request waiting for a decision.</summary>
+    internal static async Task NotifyApproversAsync(AsyncServiceScope scope, RequestMail mail, EnrollmentUser requester, EnrollmentRequest request)
+    {
+        var approvers = await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().GetUsersInRoleAsync(Roles.Approver);
+        await mail.NewRequestAsync(approvers.Where(a => a.Id != requester.Id && !a.Disabled && a.EmailConfirmed).Select(a => a.Email!), requester, request);
     }
 
     public async Task<(IReadOnlyList<MyRequestRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, int skip, int take)

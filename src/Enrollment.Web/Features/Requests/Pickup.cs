@@ -38,8 +38,9 @@ public sealed record PickedUp(string Serial, X509Certificate2 Certificate, IRead
 /// <summary>
 /// Picks up an approved request, once, inside its window. The request is claimed by a conditional
 /// update (Approved to Issued) before the CA signs, so two pickups at once issue one certificate;
-/// if issuance then fails, the claim is released and the approval stays usable. The subject always
-/// comes from the user record: whatever the CSR says is ignored.
+/// if issuance then fails, the claim is released and the approval stays usable. The subject is the
+/// one fixed on the request when it was submitted (and shown to the approver): whatever the CSR says
+/// is ignored.
 /// </summary>
 public sealed class Pickup(
     IServiceScopeFactory scopes, CertificateProfiles profiles, CertificateAuthority authority, RequestEvents events, RequestMail mail,
@@ -127,6 +128,19 @@ public sealed class Pickup(
         {
             return (null, keyRefusal);
         }
+        // The certificate carries exactly the subject the approver saw; if the record changed since, it is approved again first.
+        var issuer = scope.ServiceProvider.GetRequiredService<CertificateIssuer>();
+        var current = issuer.SubjectOf(user);
+        if (current.Validate() is { } subjectRefusal)
+        {
+            return (null, subjectRefusal);
+        }
+        if (request.Subject is { } approved && approved != CertificateIssuer.Snapshot(current))
+        {
+            await SubjectChange.ReturnToApproversAsync(scope, db, audit, events, mail, user, request, CertificateIssuer.Snapshot(current), address);
+            return (null, SubjectChange.BackToApprovers);
+        }
+        var subject = request.Subject is { } fixedSubject ? CertificateIssuer.FromSnapshot(fixedSubject) : current;
         var methodName = method.ToString().ToLowerInvariant();
         var claimed = await db.Requests
             .Where(r => r.Id == id && r.RequesterId == user.Id && r.State == RequestState.Approved && r.PickupDeadline > now)
@@ -140,7 +154,7 @@ public sealed class Pickup(
         Ca.Issuance.IssuanceResult result;
         try
         {
-            result = await scope.ServiceProvider.GetRequiredService<CertificateIssuer>().IssueAsync(user, publicKey, profile.Certificate, id, CancellationToken.None);
+            result = await issuer.IssueAsync(user, subject, publicKey, profile.Certificate, id, CancellationToken.None);
         }
         catch
         {

@@ -4,7 +4,6 @@ using Enrollment.Web.Features.Account;
 using Enrollment.Web.Shared;
 using Enrollment.Web.Resources;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Options;
 
 namespace Enrollment.Web.Features.Requests;
 
@@ -14,29 +13,27 @@ namespace Enrollment.Web.Features.Requests;
 /// A failed send is logged and never undoes the action that caused it.
 /// </summary>
 public sealed partial class RequestMail(
-    PickupEmailSender mail, IStringLocalizer<SharedResource> text, IOptions<EnrollmentOptions> options, ILogger<RequestMail> log)
+    PickupEmailSender mail, IStringLocalizer<SharedResource> text, PortalLinks links, ILogger<RequestMail> log)
 {
-    private string Portal => options.Value.PortalUrl.TrimEnd('/') + "/";
-
     public Task NewRequestAsync(IEnumerable<string> approvers, EnrollmentUser requester, EnrollmentRequest request) =>
         SendAsync(approvers, "MailNewRequestSubject", "MailNewRequestBody",
-            requester.DisplayName, requester.EmployeeId ?? "-", request.Profile, request.Justification, Portal + "approvals");
+            requester.DisplayName, requester.EmployeeId ?? "-", request.Profile, request.Justification, links.To("approvals"));
 
     public Task ApprovedAsync(EnrollmentUser requester, EnrollmentRequest request) =>
         SendAsync([requester.Email!], "MailApprovedSubject", "MailApprovedBody",
-            requester.DisplayName, request.DeciderName ?? "-", $"{request.PickupDeadline:yyyy-MM-dd HH:mm} UTC", Portal + $"requests/{request.Id}/pickup");
+            requester.DisplayName, request.DeciderName ?? "-", $"{request.PickupDeadline:yyyy-MM-dd HH:mm} UTC", links.To($"requests/{request.Id}/pickup"));
 
     public Task RejectedAsync(EnrollmentUser requester, EnrollmentRequest request) =>
         SendAsync([requester.Email!], "MailRejectedSubject", "MailRejectedBody",
-            requester.DisplayName, request.DeciderName ?? "-", request.DecisionComment ?? "-", Portal + "requests");
+            requester.DisplayName, request.DeciderName ?? "-", request.DecisionComment ?? "-", links.To("requests"));
 
     public Task IssuedAsync(EnrollmentUser requester, string serial, DateTime notAfter) =>
         SendAsync([requester.Email!], "MailIssuedSubject", "MailIssuedBody",
-            requester.DisplayName, serial, $"{notAfter:yyyy-MM-dd}", Portal + "requests");
+            requester.DisplayName, serial, $"{notAfter:yyyy-MM-dd}", links.To("requests"));
 
     /// <summary>The owner hears that a certificate ends soon, with the way to renew it.</summary>
     public Task ExpiringAsync(string email, string displayName, string serial, DateTime notAfter, int daysLeft) =>
-        SendAsync([email], "MailExpiringSubject", "MailExpiringBody", displayName, serial, $"{notAfter:yyyy-MM-dd HH:mm} UTC", daysLeft, Portal + "requests");
+        SendAsync([email], "MailExpiringSubject", "MailExpiringBody", displayName, serial, $"{notAfter:yyyy-MM-dd HH:mm} UTC", daysLeft, links.To("requests"));
 
     private async Task SendAsync(IEnumerable<string> recipients, string subjectKey, string bodyKey, params object[] arguments)
     {

@@ -67,13 +67,16 @@ public sealed class AuditLogTests(PortalFixture fixture) : IClassFixture<PortalF
         await using var scope = portal.Services.CreateAsyncScope();
         var log = scope.ServiceProvider.GetRequiredService<AuditLog>();
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
-        Assert.Null(await log.VerifyAsync(admin, connection));
+        Assert.True((await log.VerifyAsync(admin, connection)).IsIntact);
         var victim = await db.AuditEvents.OrderBy(e => e.Id).Skip(1).Select(e => e.Id).FirstAsync();
 
         await db.Database.ExecuteSqlAsync($"UPDATE AuditEvents SET Actor = 'somebody else' WHERE Id = {victim}");
 
-        Assert.Equal(victim, await log.VerifyAsync(admin, connection));
-        Assert.True(await db.AuditEvents.AnyAsync(e => e.EventType == "audit.verified" && e.Details == $"chain broken at {victim}"));
+        var verification = await log.VerifyAsync(admin, connection);
+
+        Assert.Equal((AuditVerdict.RowAltered, victim), (verification.Verdict, verification.RowId));
+        Assert.True(await db.AuditEvents.AnyAsync(e => e.EventType == "audit.verified" && e.Target == victim.ToString()
+                                                       && e.Details.Contains($"broken at event {victim}")));
     }
 
     private Task<(ClaimsPrincipal, ConnectionCertificate)> AdminAsync() => AdminSession.CreateAsync(fixture.Portal);

@@ -85,9 +85,10 @@ public sealed class PublicationEndpointsTests(PortalFixture fixture) : IClassFix
     [Fact]
     public async Task GetHome_OverHttps_SendsHstsAndSecurityHeaders()
     {
-        using var client = fixture.Portal.Client();
-        using var request = new HttpRequestMessage(HttpMethod.Get, fixture.Portal.Https);
-        // HSTS is never sent for localhost addresses; a real host name gets it.
+        // HSTS is never sent for localhost addresses; a real host name gets it (the portal's own, so it is allowed).
+        await using var portal = await RunningPortal.StartAsync("--Enrollment:PortalUrl=https://portal.example/");
+        using var client = portal.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, portal.Https);
         request.Headers.Host = "portal.example";
 
         using var response = await client.SendAsync(request);

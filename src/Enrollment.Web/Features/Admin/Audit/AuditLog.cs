@@ -51,16 +51,16 @@ public sealed class AuditLog(IServiceScopeFactory scopes)
         return (rows, total);
     }
 
-    /// <summary>The id of the first altered or missing link, or null when the whole chain holds. The check itself is audited.</summary>
-    public async Task<long?> VerifyAsync(ClaimsPrincipal actor, ConnectionCertificate connection)
+    /// <summary>The chain, then the chain against its signed checkpoint outside the database. The check itself is audited.</summary>
+    public async Task<AuditVerification> VerifyAsync(ClaimsPrincipal actor, ConnectionCertificate connection)
     {
         await using var scope = scopes.CreateAsyncScope();
         var admin = await scope.ServiceProvider.GetRequiredService<PrivilegedAuthorization>().DemandAdminAsync(actor, connection);
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
-        var broken = await AuditTrail.FindFirstBrokenAsync(db);
+        var verification = await scope.ServiceProvider.GetRequiredService<AuditAnchor>().VerifyAsync(db);
         await scope.ServiceProvider.GetRequiredService<AuditTrail>().AppendAsync(db,
-            new AuditEntry(admin.Email!, "audit.verified", broken?.ToString(), broken is null ? "chain intact" : $"chain broken at {broken}", connection.Address));
-        return broken;
+            new AuditEntry(admin.Email!, "audit.verified", verification.RowId?.ToString(), verification.Message, connection.Address));
+        return verification;
     }
 
     private const string Escape = "\\";

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Enrollment.Ca.Authority;
 using Enrollment.Data;
+using Enrollment.Data.Certificates;
 using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Gate;
 using Enrollment.Web.Features.Publication;
@@ -14,14 +15,15 @@ namespace Enrollment.Web.Features.Admin.Health;
 /// self-check of the mistakes deployments make. Authorized like every admin service.
 /// </summary>
 public sealed class CaHealth(
-    PrivilegedAuthorization authorization, CertificateAuthority authority, CrlPublisher crl, RootCrlFile rootCrl, EnrollmentDbContext db,
+    PrivilegedAuthorization authorization, CertificateAuthority authority, CrlPublisher crl, RootCrlFile rootCrl, RevocationRecords revocations, EnrollmentDbContext db,
     IHttpClientFactory http, PublicationUrls urls, IOptions<GateOptions> gate, TimeProvider time)
 {
     public async Task<CaHealthReport> BuildAsync(ClaimsPrincipal actor, ConnectionCertificate connection, CancellationToken cancellationToken)
     {
         await authorization.DemandAdminAsync(actor, connection);
         var now = time.GetUtcNow();
-        var (chain, crlFacts, findings) = CaHealthEvaluator.Evaluate(authority, crl.Current?.Info, now, rootCrl.File.Current?.Info);
+        var revoked = await revocations.CountRevokedAsync(authority.IssuerKeyId, cancellationToken);
+        var (chain, crlFacts, findings) = CaHealthEvaluator.Evaluate(authority, crl.Current?.Info, now, rootCrl.File.Current?.Info, revoked);
         findings.AddRange(CheckConfiguration());
         findings.AddRange(await CheckPublicationAsync(cancellationToken));
         return new CaHealthReport(chain, crlFacts, await CountAsync(now.UtcDateTime, cancellationToken), findings);

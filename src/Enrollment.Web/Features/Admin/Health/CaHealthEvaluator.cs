@@ -33,7 +33,7 @@ public sealed record CaHealthReport(IReadOnlyList<ChainFacts> Chain, CrlFacts? C
 public static class CaHealthEvaluator
 {
     public static (IReadOnlyList<ChainFacts> Chain, CrlFacts? Crl, List<Finding> Findings) Evaluate(
-        CertificateAuthority authority, CrlInfo? crl, DateTimeOffset now, CrlInfo? rootCrl = null)
+        CertificateAuthority authority, CrlInfo? crl, DateTimeOffset now, CrlInfo? rootCrl = null, int revocationsInRecords = 0)
     {
         var chain = new List<ChainFacts>
         {
@@ -57,6 +57,11 @@ public static class CaHealthEvaluator
         else if (crlFacts.Level != HealthLevel.Ok)
         {
             findings.Add(new Finding(crlFacts.Level == HealthLevel.Error ? "crl.expired" : "crl.stale", crlFacts.Level, crlFacts.NextUpdate.ToString("u")));
+        }
+        if (crl is not null && crl.EntryCount < revocationsInRecords)
+        {
+            // A revocation is in the records but not yet in the CRL: relying parties that check the CRL still accept it.
+            findings.Add(new Finding("crl.behind", HealthLevel.Error, $"{revocationsInRecords - crl.EntryCount}"));
         }
         // The root's CRL (when we sign it) is renewed with a third of its life left; a front server checking CRLs refuses everyone once it expires.
         if (rootCrl is not null && now > rootCrl.ThisUpdate + (rootCrl.NextUpdate - rootCrl.ThisUpdate) * 2 / 3 + TimeSpan.FromDays(1))

@@ -179,9 +179,9 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
 
         private static Refusal? Validate(UserChanges changes)
         {
-            if (string.IsNullOrWhiteSpace(changes.DisplayName) || changes.DisplayName.Trim().Length > 64)
+            if (CertificateSubject.CheckName(changes.DisplayName.Trim()) is { } nameRefusal)
             {
-                return new Refusal("subject.display-name", "The display name must be 1 to 64 characters.");
+                return nameRefusal;
             }
             return !string.IsNullOrWhiteSpace(changes.EmployeeId) && !CertificateSubject.IsPrintable(changes.EmployeeId.Trim())
                 ? new Refusal("subject.employee-id", "The employee id may hold only letters, digits, spaces and '()+,-./:=?.")
