@@ -29,18 +29,26 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 started=$(date +%s)
 echo "Building, then running every test: about 10 minutes on 2 cores. Each test prints a line when it"
-echo "finishes; the browser tests (Enrollment.E2E.Tests, about 5 minutes) finish last."
+echo "finishes; the browser tests (Enrollment.E2E.Tests, about 5 minutes) finish last. The full output,"
+echo "with the portal's own log lines, is kept in $log while it runs."
 set +e
-dotnet test Enrollment.sln --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+# The screen gets one line per finished test, build errors and each assembly's verdict.
+dotnet test Enrollment.sln --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" \
+  | grep --line-buffered -E '^  (Passed|Failed|Skipped) |^Test run for |: error |Build FAILED|^Test Run (Successful|Failed|Aborted)'
 status=${PIPESTATUS[0]}
 set -e
 echo "Took $(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s."
 
-# Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 55, Skipped: 0, ..."), and only those.
-summaries=$(grep -E '^(Passed|Failed)! +- ' "$log" || true)
-passed=$(grep -oE 'Passed: +[0-9]+' <<<"$summaries" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE 'Failed: +[0-9]+' <<<"$summaries" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -oE 'Skipped: +[0-9]+' <<<"$summaries" | awk '{s+=$2} END {print s+0}')
+# What failed, with its message and stack.
+if grep -q '^  Failed ' "$log"; then
+  echo "== failures"
+  grep -A 30 '^  Failed ' "$log" | grep -v '^[a-z]*: ' | head -n 300
+fi
+
+# Sum each assembly's summary block ("Total tests: N", "     Passed: N", "     Failed: N", "    Skipped: N").
+passed=$(grep -E '^ +Passed: +[0-9]+ *$' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -E '^ +Failed: +[0-9]+ *$' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -E '^ +Skipped: +[0-9]+ *$' "$log" | awk '{s+=$2} END {print s+0}')
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
   echo "error: no test ran" >&2
