@@ -46,9 +46,9 @@ if grep -q '^  Failed ' "$log"; then
 fi
 
 # Sum each assembly's summary block ("Total tests: N", "     Passed: N", "     Failed: N", "    Skipped: N").
-passed=$(grep -E '^ +Passed: +[0-9]+ *$' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -E '^ +Failed: +[0-9]+ *$' "$log" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -E '^ +Skipped: +[0-9]+ *$' "$log" | awk '{s+=$2} END {print s+0}')
+passed=$(awk '/^ +Passed: +[0-9]+ *$/ {s+=$2} END {print s+0}' "$log")
+failed=$(awk '/^ +Failed: +[0-9]+ *$/ {s+=$2} END {print s+0}' "$log")
+skipped=$(awk '/^ +Skipped: +[0-9]+ *$/ {s+=$2} END {print s+0}' "$log")
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
   echo "error: no test ran" >&2

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Keeps the file nginx reads with ssl_crl current. nginx checks a CRL at every level of the chain,
 # so the file holds the issuing CA's CRL and the root's. Each is fetched, must parse and carry a
-# valid signature of its CA, and the file is replaced (whole) and nginx reloaded only when the
-# CRLs changed. ssl_crl is read at start and reload only: run this every minute (cron or a
+# valid signature of its CA, and may not carry a lower CRL number than the one in the file (a replayed
+# older CRL would hide later revocations); the file is replaced (whole) and nginx reloaded only when
+# the CRLs changed. ssl_crl is read at start and reload only: run this every minute (cron or a
 # systemd timer); the portal publishes a new CRL on every revocation.
 #
 #   refresh-crl.sh PORTAL_URL CRL_FILE CA_FILE [RELOAD_COMMAND]
@@ -40,8 +41,29 @@ fetch() {
         fail "the signature of $1 does not verify against $cafile"
 }
 
+# The CRL number (RFC 5280 5.2.3) of the first CRL in a PEM file, as a decimal number; empty if none.
+crl_number() {
+    hex=$(openssl crl -in "$1" -noout -crlnumber 2>/dev/null | sed -n 's/^crlNumber=\(0x\)\{0,1\}//p')
+    [ -n "$hex" ] && echo $((0x$hex))
+}
+
+# Each CRL must be at least as new as the one of the same CA in the current file.
+not_older() {
+    new=$(crl_number "$1")
+    old=$(crl_number "$2")
+    if [ -n "$old" ] && [ -n "$new" ] && [ "$new" -lt "$old" ]; then
+        fail "$3 has CRL number $new, lower than the $old already in use (a replayed or rolled-back CRL)"
+    fi
+}
+
 fetch "$portal/pki/issuing.crl" "$work/issuing.crl"
 fetch "$root_crl_url" "$work/root.crl"
+if [ -f "$target" ]; then
+    # The file holds the issuing CA's CRL, then the root's.
+    awk -v dir="$work" '/BEGIN X509 CRL/ { n++ } n { print > (dir "/current-" n ".pem") }' "$target"
+    [ -f "$work/current-1.pem" ] && not_older "$work/issuing.crl.pem" "$work/current-1.pem" "$portal/pki/issuing.crl"
+    [ -f "$work/current-2.pem" ] && not_older "$work/root.crl.pem" "$work/current-2.pem" "$root_crl_url"
+fi
 cat "$work/issuing.crl.pem" "$work/root.crl.pem" > "$work/crl.pem"
 
 if [ -f "$target" ] && cmp -s "$work/crl.pem" "$target"; then

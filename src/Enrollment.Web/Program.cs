@@ -1,4 +1,5 @@
 using Enrollment.Web.CommandLine;
+using Enrollment.Web.Features.Account;
 using Enrollment.Web.Infrastructure;
 using Microsoft.Extensions.Options;
 

@@ -33,6 +33,8 @@ internal static class UserVerbs
                 Email = parsed.GetRequiredValue(email).Trim(),
                 // Confirmed when an initial password is given by the operator; otherwise by the invitation link.
                 EmailConfirmed = password is not null,
+                // A password the operator chose is known to the operator: the user replaces it at first sign-in.
+                MustChangePassword = password is not null,
                 DisplayName = parsed.GetRequiredValue(name).Trim(),
                 EmployeeId = parsed.GetValue(employeeId)?.Trim(),
                 Upn = parsed.GetValue(upn)?.Trim(),

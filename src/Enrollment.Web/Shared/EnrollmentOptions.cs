@@ -60,6 +60,14 @@ public sealed class CaOptions
     /// <summary>How long an OCSP answer is valid in hours; re-signed at half. Defaults to 24.</summary>
     [Range(1, 24 * 7)]
     public int OcspValidityHours { get; set; } = 24;
+
+    /// <summary>
+    /// How long an HTTP cache may keep an OCSP answer to a GET (Cache-Control max-age, never past the
+    /// answer's nextUpdate), in seconds: the longest a cache could go on serving "good" after a
+    /// revocation. Defaults to 300.
+    /// </summary>
+    [Range(0, 24 * 3600)]
+    public int OcspHttpMaxAgeSeconds { get; set; } = 300;
 }
 
 /// <summary>Rate limits, section "Enrollment:RateLimits".</summary>

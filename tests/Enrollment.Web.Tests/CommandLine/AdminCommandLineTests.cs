@@ -151,6 +151,29 @@ public sealed class AdminCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task UsersAdd_WithAPasswordTheOperatorChose_MustChangeItAtFirstSignIn()
+    {
+        Environment.SetEnvironmentVariable("ENROLLMENT_TEST_INITIAL_PASSWORD", "an operator's initial passphrase");
+        var added = await RunAsync("users", "add", "--email", "frank@example.com", "--name", "Frank", "--password-env", "ENROLLMENT_TEST_INITIAL_PASSWORD");
+        Environment.SetEnvironmentVariable("ENROLLMENT_TEST_INITIAL_PASSWORD", null);
+
+        Assert.Equal(0, added.ExitCode);
+        var options = new DbContextOptionsBuilder<EnrollmentDbContext>();
+        SqliteSetup.Configure(options, Path.Combine(DataDirectory, "enrollment.db"));
+        await using var db = new EnrollmentDbContext(options.Options);
+        Assert.True((await db.Users.SingleAsync(u => u.Email == "frank@example.com")).MustChangePassword);
+    }
+
+    [Fact]
+    public async Task UsersAdd_WithANameHoldingADirectionOverride_FailsClearly()
+    {
+        var added = await RunAsync("users", "add", "--email", "mallory@example.com", "--name", "Mallory\u202Etxt.exe");
+
+        Assert.Equal(1, added.ExitCode);
+        Assert.Contains("text-direction", added.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CrlPublish_Twice_IncreasesTheNumber()
     {
         var first = await RunAsync("crl", "publish");

@@ -34,6 +34,17 @@ public sealed partial class PortalSession : IDisposable
     /// <summary>The cookies this session would send now, as a Cookie header value.</summary>
     public string CookieHeader => cookies.GetCookieHeader(client.BaseAddress!);
 
+    /// <summary>Fetches a static page's form and posts it back with its antiforgery token, like a browser.</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string path, string formName, IDictionary<string, string> fields)
+    {
+        var page = await client.GetStringAsync(path);
+        using var post = new FormUrlEncodedContent(new Dictionary<string, string>(fields)
+        {
+            ["_handler"] = formName, ["__RequestVerificationToken"] = AntiforgeryToken().Match(page).Groups[1].Value,
+        });
+        return await client.PostAsync(path, post);
+    }
+
     /// <summary>Signs out through the layout's form, with its antiforgery token unless told otherwise.</summary>
     public async Task<HttpResponseMessage> SignOutAsync(bool withAntiforgeryToken = true)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using Enrollment.Testing;
+using Enrollment.Web.Features.Account;
 using Enrollment.Web.Infrastructure;
 
 namespace Enrollment.Web.Tests.Infrastructure;

@@ -5,12 +5,48 @@ using Microsoft.Extensions.Options;
 
 namespace Enrollment.Web.Features.Account;
 
-/// <summary>Identity's sign-in manager, refusing accounts an administrator disabled.</summary>
+/// <summary>
+/// Identity's sign-in manager, refusing accounts an administrator disabled, counting wrong recovery
+/// codes towards lockout, and spending the same work on an unknown account as on a known one.
+/// </summary>
 public sealed class EnrollmentSignInManager(
     UserManager<EnrollmentUser> userManager, IHttpContextAccessor contextAccessor, IUserClaimsPrincipalFactory<EnrollmentUser> claimsFactory,
     IOptions<IdentityOptions> optionsAccessor, ILogger<SignInManager<EnrollmentUser>> logger, IAuthenticationSchemeProvider schemes,
     IUserConfirmation<EnrollmentUser> confirmation)
     : SignInManager<EnrollmentUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
+    /// <summary>A password hash of a password nobody has, checked when the account does not exist.</summary>
+    private static readonly Lazy<string> DecoyHash = new(() => new PasswordHasher<EnrollmentUser>().HashPassword(new EnrollmentUser(), Guid.NewGuid().ToString()));
+
     public override async Task<bool> CanSignInAsync(EnrollmentUser user) => !user.Disabled && await base.CanSignInAsync(user);
+
+    /// <summary>
+    /// Identity answers an unknown account at once, without hashing, so the time taken told which
+    /// accounts exist. An unknown account now costs one password verification too, and fails the same way.
+    /// </summary>
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        if (await UserManager.FindByNameAsync(userName) is { } user)
+        {
+            return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+        }
+        UserManager.PasswordHasher.VerifyHashedPassword(new EnrollmentUser(), DecoyHash.Value, password);
+        return SignInResult.Failed;
+    }
+
+    /// <summary>Identity does not count wrong recovery codes (it trusts their randomness); here they count like wrong passwords.</summary>
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
+    {
+        if (await GetTwoFactorAuthenticationUserAsync() is { } pending && await UserManager.IsLockedOutAsync(pending))
+        {
+            return SignInResult.LockedOut;
+        }
+        var result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+        if (result.Succeeded || await GetTwoFactorAuthenticationUserAsync() is not { } user)
+        {
+            return result;
+        }
+        await UserManager.AccessFailedAsync(user);
+        return await UserManager.IsLockedOutAsync(user) ? SignInResult.LockedOut : result;
+    }
 }

@@ -1,3 +1,4 @@
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Components;
 
 namespace Enrollment.Web.Features.Account;
@@ -24,10 +25,15 @@ public sealed class IdentityRedirectManager(NavigationManager navigation)
     public void RedirectTo(string? uri)
     {
         uri ??= string.Empty;
-        // No open redirects: anything but a local relative path becomes the home page.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative) || uri.StartsWith("//", StringComparison.Ordinal) || uri.StartsWith("/\\", StringComparison.Ordinal))
+        // No open redirects: a return address from a query string must be a path on this site (else
+        // home); the pages' own relative targets ("account/login") stay relative to the base.
+        if (Uri.TryCreate(uri, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
         {
-            uri = navigation.ToBaseRelativePath(uri);
+            uri = absolute.AbsoluteUri.StartsWith(navigation.BaseUri, StringComparison.OrdinalIgnoreCase) ? navigation.ToBaseRelativePath(absolute.AbsoluteUri) : string.Empty;
+        }
+        else if (uri.StartsWith('/') || !Uri.IsWellFormedUriString(uri, UriKind.Relative) || uri.Contains('\\', StringComparison.Ordinal))
+        {
+            uri = LocalUrls.OrHome(uri);
         }
         navigation.NavigateTo(uri);
     }

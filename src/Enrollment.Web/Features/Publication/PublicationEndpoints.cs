@@ -1,6 +1,8 @@
 using System.Buffers;
 using Enrollment.Ca.Authority;
 using Enrollment.Ca.Ocsp;
+using Enrollment.Web.Shared;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Enrollment.Web.Features.Publication;
@@ -100,10 +102,13 @@ public static class PublicationEndpoints
         var headers = context.Response.Headers;
         if (cacheable && answer is { ThisUpdate: { } thisUpdate, NextUpdate: { } nextUpdate })
         {
-            // RFC 5019 6.2: Last-Modified, Expires, max-age up to nextUpdate, and an ETag.
-            var maxAge = Math.Max(0, (long)(nextUpdate - DateTimeOffset.UtcNow).TotalSeconds);
+            // RFC 5019 6.2: Last-Modified, Expires, max-age up to nextUpdate, and an ETag; capped so that
+            // a cache cannot keep serving "good" for long after a revocation.
+            var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+            var cap = context.RequestServices.GetRequiredService<IOptions<CaOptions>>().Value.OcspHttpMaxAgeSeconds;
+            var maxAge = Math.Clamp((long)(nextUpdate - now).TotalSeconds, 0, cap);
             headers.CacheControl = $"max-age={maxAge}, public, no-transform, must-revalidate";
-            headers.Expires = nextUpdate.ToString("R");
+            headers.Expires = now.AddSeconds(maxAge).ToString("R");
             return Results.File(answer.Body, "application/ocsp-response", lastModified: thisUpdate,
                 entityTag: new EntityTagHeaderValue($"\"{Convert.ToHexString(System.Security.Cryptography.SHA1.HashData(answer.Body))}\""));
         }

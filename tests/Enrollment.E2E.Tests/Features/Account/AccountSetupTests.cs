@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Enrollment.E2E.Tests.Infrastructure;
 using Enrollment.Testing;
+using Enrollment.Web.Features.Account;
 using Enrollment.Web.Infrastructure;
 using Enrollment.Web.Shared;
 using Microsoft.Playwright;
@@ -13,7 +14,8 @@ public sealed class AccountSetupTests(BrowserPortalFixture fixture) : IClassFixt
     [Fact]
     public async Task BootstrapAdmin_MustChangeThePasswordThenSetUpTwoFactorBeforeAnythingElse()
     {
-        var oneTime = Regex.Match(fixture.Portal.Console.ToString()!, @"Password: (\S+)").Groups[1].Value;
+        var passwordFile = Path.Combine(fixture.Portal.DataDirectory, BootstrapAdmin.PasswordFileName);
+        var oneTime = Regex.Match(File.ReadAllText(passwordFile), @"Password: (\S+)").Groups[1].Value;
         var page = await fixture.NewPageAsync();
 
         await BrowserPortalFixture.SignInWithPasswordAsync(page, BootstrapAdmin.DefaultEmail, oneTime);
@@ -29,6 +31,8 @@ public sealed class AccountSetupTests(BrowserPortalFixture fixture) : IClassFixt
         await page.GotoAsync("account/manage");
         await page.WaitForURLAsync("**/account/manage/two-factor");
         Assert.False((await fixture.FindAsync(BootstrapAdmin.DefaultEmail)).MustChangePassword);
+        // The one-time password is gone from the disk once it is no longer the password.
+        Assert.False(File.Exists(passwordFile));
     }
 
     [Fact]

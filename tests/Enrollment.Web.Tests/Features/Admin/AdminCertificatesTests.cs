@@ -116,6 +116,25 @@ public sealed class AdminCertificatesTests(PortalFixture fixture) : IClassFixtur
         Assert.Empty(expiringThisMonth);
     }
 
+    [Theory]
+    [InlineData("\uFF1D1+1")]
+    [InlineData("\uFF0BSUM(A1)")]
+    [InlineData("\uFF20A1")]
+    [InlineData("\uFF0D1")]
+    public async Task Export_DefusesFullWidthFormulaSigns(string name)
+    {
+        var (admin, connection) = await AdminAsync();
+        var owner = await fixture.AddUserAsync($"csv-wide-{Guid.NewGuid():N}@example.com", "W-" + Guid.NewGuid().ToString("N")[..8]);
+        await RenameAsync(owner.Id, name);
+        await fixture.IssueAsync(owner);
+        using var output = new MemoryStream();
+
+        await Service().ExportAsync(admin, connection, new CertificateQuery(owner.Email), output, default);
+
+        var row = System.Text.Encoding.UTF8.GetString(output.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries)[1];
+        Assert.Contains($",{owner.Email},'{name},", row);
+    }
+
     [Fact]
     public async Task Export_WritesEveryRowOfTheFilterAsCsv_AndDefusesFormulas()
     {

@@ -68,7 +68,8 @@ public sealed class OcspResponderTests(PortalFixture fixture) : IClassFixture<Po
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/ocsp-response", response.Content.Headers.ContentType?.MediaType);
-        Assert.True(response.Headers.CacheControl?.MaxAge > TimeSpan.FromHours(1));
+        // Capped at Enrollment:Ca:OcspHttpMaxAgeSeconds (5 minutes), far below the answer's 24 hours.
+        Assert.Equal(TimeSpan.FromMinutes(5), response.Headers.CacheControl?.MaxAge);
         Assert.NotNull(response.Headers.ETag);
         Assert.NotNull(response.Content.Headers.LastModified);
         Assert.Contains($"{pem}: good", text, StringComparison.Ordinal);

@@ -60,7 +60,8 @@ public static class CertificateCsv
 
     /// <summary>
     /// Quotes a field when it needs it, and defuses text a spreadsheet would run as a formula
-    /// (a display name such as "=HYPERLINK(...)"), the usual CSV injection.
+    /// (a display name such as "=HYPERLINK(...)"), the usual CSV injection. Japanese spreadsheets
+    /// also take the full-width signs (＝＋－＠) as the start of a formula.
     /// </summary>
     private static StringBuilder Append(StringBuilder line, string? value)
     {
@@ -68,7 +69,7 @@ public static class CertificateCsv
         {
             return line;
         }
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\uFF1D' or '\uFF0B' or '\uFF0D' or '\uFF20')
         {
             value = "'" + value;
         }
