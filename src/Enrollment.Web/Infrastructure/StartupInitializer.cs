@@ -4,9 +4,10 @@ using Enrollment.Data.Certificates;
 using Enrollment.Data.Sqlite;
 using Enrollment.Web.Features.Admin.Audit;
 using Enrollment.Web.Features.Publication;
+using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Enrollment.Web.Shared;
+using Microsoft.Extensions.Options;
 
 namespace Enrollment.Web.Infrastructure;
 
@@ -23,6 +24,7 @@ public static partial class StartupInitializer
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         await DatabaseInitializer.InitializeAsync(db, cancellationToken);
+        OwnerOnly.RestrictFile(services.GetRequiredService<IOptions<EnrollmentOptions>>().Value.PathOf("enrollment.db"));
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in Roles.All)
         {

@@ -19,4 +19,15 @@ public sealed class StartupTests
         Assert.False(File.Exists(Path.Combine(data, "enrollment.db")));
         Assert.False(Directory.Exists(Path.Combine(data, "ca")));
     }
+
+    /// <summary>The review found the data directory and the database readable by every local user.</summary>
+    [Fact]
+    public async Task FirstStart_MakesTheDataDirectoryAndDatabaseOwnerOnly()
+    {
+        await using var portal = await RunningPortal.StartAsync();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(portal.DataDirectory));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(portal.DataDirectory, "keys")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(portal.DataDirectory, "enrollment.db")));
+    }
 }

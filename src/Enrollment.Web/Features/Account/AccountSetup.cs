@@ -40,6 +40,7 @@ public static class AccountSetup
             // Identity's EF stores, with the second-factor secrets sealed at rest (ProtectedTokenUserStore).
             .AddUserStore<ProtectedTokenUserStore>()
             .AddRoleStore<Microsoft.AspNetCore.Identity.EntityFrameworkCore.RoleStore<IdentityRole, Data.EnrollmentDbContext>>()
+            .AddPasswordValidator<Passwords.CommonPasswordValidator>()
             .AddSignInManager<EnrollmentSignInManager>()
             .AddClaimsPrincipalFactory<AccountClaims>()
             .AddDefaultTokenProviders()

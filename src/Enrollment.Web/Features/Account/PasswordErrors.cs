@@ -11,6 +11,7 @@ public static class PasswordErrors
         {
             "PasswordTooShort" => localizer["PasswordTooShort"].Value,
             "PasswordRequiresUniqueChars" => localizer["PasswordTooSimple"].Value,
+            Passwords.CommonPasswordValidator.Code => localizer["PasswordCommon"].Value,
             "PasswordMismatch" => localizer["CurrentPasswordWrong"].Value,
             "InvalidToken" => localizer["ResetLinkInvalid"].Value,
             _ => e.Description,
