@@ -90,4 +90,11 @@ public sealed class RateLimitOptions
     /// </summary>
     [Range(1, 10_000_000)]
     public int AnonymousRefusalAuditsPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// Audited refusals one signed-in user may cause per minute, from any address: a loop of page
+    /// loads by one account cannot fill the audit log either. Defaults to 60.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int SignedInRefusalAuditsPerMinute { get; set; } = 60;
 }

@@ -23,13 +23,21 @@ public sealed class MailOptions
     /// <summary>Sender address. Defaults to "enrollment@localhost".</summary>
     [Required, EmailAddress]
     public string From { get; set; } = "enrollment@localhost";
+
+    /// <summary>
+    /// Hours a message stays in the pickup folder before it is deleted (it may hold a live link):
+    /// as long as an invitation or reset link is valid. Defaults to 24.
+    /// </summary>
+    [Range(1, 24 * 30)]
+    public int PickupRetentionHours { get; set; } = 24;
 }
 
 /// <summary>
 /// Sends account mail with System.Net.Mail: through SMTP when configured, otherwise into
 /// data/mail as .eml files, so a local run needs no mail server and tests can read the links.
 /// </summary>
-public sealed class PickupEmailSender(IOptions<MailOptions> mail, IOptions<EnrollmentOptions> options, IStringLocalizer<Resources.SharedResource> text)
+public sealed class PickupEmailSender(
+    IOptions<MailOptions> mail, IOptions<EnrollmentOptions> options, IStringLocalizer<Resources.SharedResource> text, TimeProvider time)
     : IEmailSender<EnrollmentUser>
 {
     public string PickupDirectory => options.Value.PathOf("mail");
@@ -46,9 +54,28 @@ public sealed class PickupEmailSender(IOptions<MailOptions> mail, IOptions<Enrol
     public async Task SendAsync(string to, string subject, string body)
     {
         using var message = new MailMessage(mail.Value.From, to, subject, body) { BodyEncoding = System.Text.Encoding.UTF8, SubjectEncoding = System.Text.Encoding.UTF8 };
-        using var client = string.IsNullOrWhiteSpace(mail.Value.SmtpHost)
+        var pickup = string.IsNullOrWhiteSpace(mail.Value.SmtpHost);
+        if (pickup)
+        {
+            DeleteExpiredPickupFiles();
+        }
+        using var client = pickup
             ? new SmtpClient { DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory, PickupDirectoryLocation = Directory.CreateDirectory(PickupDirectory).FullName }
             : new SmtpClient(mail.Value.SmtpHost, mail.Value.SmtpPort) { EnableSsl = true };
         await client.SendMailAsync(message);
+    }
+
+    /// <summary>Messages older than the retention may still hold a live link: they go when the next one is written.</summary>
+    private void DeleteExpiredPickupFiles()
+    {
+        if (!Directory.Exists(PickupDirectory))
+        {
+            return;
+        }
+        var cutoff = time.GetUtcNow().UtcDateTime - TimeSpan.FromHours(mail.Value.PickupRetentionHours);
+        foreach (var file in Directory.EnumerateFiles(PickupDirectory, "*.eml").Where(f => File.GetLastWriteTimeUtc(f) < cutoff))
+        {
+            File.Delete(file);
+        }
     }
 }

@@ -104,9 +104,10 @@ public sealed partial class ClientCertificateGate(
     private async Task<GateResult> RefuseAsync(
         CertificateVerdict verdict, X509Certificate2? certificate, ClaimsPrincipal principal, string? address, string extra, CancellationToken cancellationToken)
     {
-        if (principal.Identity?.IsAuthenticated != true && !budget.TryTake(address))
+        var userId = principal.Identity?.IsAuthenticated == true ? principal.FindFirstValue(ClaimTypes.NameIdentifier) : null;
+        if (!budget.TryTake(userId, address))
         {
-            LogOverBudget(address);
+            LogOverBudget(userId, address);
             return new GateResult(verdict, null, certificate);
         }
         var reference = RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 8);
@@ -131,6 +132,6 @@ public sealed partial class ClientCertificateGate(
         return $" ua={printable}";
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refusals for visitors not signed in from {Address} are over their audit budget; not recorded")]
-    private partial void LogOverBudget(string? address);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refusals for user {UserId} / address {Address} are over their audit budget; not recorded")]
+    private partial void LogOverBudget(string? userId, string? address);
 }

@@ -85,6 +85,60 @@ public sealed class UserAdministrationTests(PortalFixture fixture) : IClassFixtu
         Assert.True(await users.IsInRoleAsync(admin, Roles.Admin));
     }
 
+    /// <summary>
+    /// The last-admin check and the change are one transaction, so two admins disabling each other at
+    /// once cannot both pass the check. (On SQLite the window between them never opened in 60 rounds
+    /// against the code before the transaction; this guards the invariant on every provider.)
+    /// </summary>
+    [Fact]
+    public async Task TwoLastAdmins_DisablingEachOtherAtOnce_LeaveOneActiveAdmin_EveryRound()
+    {
+        await using var portal = await RunningPortal.StartAsync();
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+            var bootstrap = (await users.GetUsersInRoleAsync(Roles.Admin)).Single();
+            bootstrap.Disabled = true;
+            await users.UpdateAsync(bootstrap);
+        }
+        var outcomes = new List<string>();
+        for (var round = 0; round < 8; round++)
+        {
+            var (a, aConnection) = await AdminSession.CreateAsync(portal);
+            var (b, bConnection) = await AdminSession.CreateAsync(portal);
+            var administration = portal.Services.GetRequiredService<UserAdministration>();
+
+            var results = await Task.WhenAll(
+                DisableAsync(administration, a, aConnection, b), DisableAsync(administration, b, bConnection, a));
+
+            outcomes.Add(string.Join(",", results.Order()));
+            await using var scope = portal.Services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+            Assert.Contains(await users.GetUsersInRoleAsync(Roles.Admin), admin => !admin.Disabled);
+            // The round's survivor is the only active admin: disable it too, so the next round starts from two again.
+            foreach (var survivor in (await users.GetUsersInRoleAsync(Roles.Admin)).Where(admin => !admin.Disabled))
+            {
+                survivor.Disabled = true;
+                await users.UpdateAsync(survivor);
+            }
+        }
+
+        // One disables the other; the other is refused (last admin, or no longer an admin by the time it is checked).
+        Assert.All(outcomes, outcome => Assert.Single(outcome.Split(','), part => part == "done"));
+    }
+
+    private static async Task<string> DisableAsync(UserAdministration administration, ClaimsPrincipal actor, ConnectionCertificate connection, ClaimsPrincipal target)
+    {
+        try
+        {
+            return (await administration.SetDisabledAsync(actor, connection, target.FindFirstValue(ClaimTypes.NameIdentifier)!, true))?.Code ?? "done";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "forbidden";
+        }
+    }
+
     [Fact]
     public async Task Update_EmployeeIdOfAnotherAccount_IsRefusedClearly()
     {

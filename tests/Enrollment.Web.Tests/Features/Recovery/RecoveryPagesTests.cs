@@ -23,7 +23,8 @@ public sealed class RecoveryPagesTests : IAsyncLifetime
 
     public async Task InitializeAsync() => portal = await RunningPortal.StartAsync(
         "--Enrollment:ClientCertificates:Mode=Proxy", "--Enrollment:ClientCertificates:KnownProxies:0=127.0.0.2",
-        "--Enrollment:RateLimits:AnonymousRefusalAuditsPerMinute=2", "--Enrollment:RateLimits:SignInPerMinute=1000");
+        "--Enrollment:RateLimits:AnonymousRefusalAuditsPerMinute=2", "--Enrollment:RateLimits:SignedInRefusalAuditsPerMinute=2",
+        "--Enrollment:RateLimits:SignInPerMinute=1000");
 
     [Fact]
     public async Task SignatureFailurePage_ShowsTheStepsOfTheVisitorsSystem_AndRecordsTheReportWithItsBrowser()
@@ -46,7 +47,7 @@ public sealed class RecoveryPagesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnonymousRefusals_PastTheBudgetOfAnAddress_StillExplainButAreNotRecorded_WhileSignedInOnesAlwaysAre()
+    public async Task AnonymousRefusals_PastTheBudgetOfAnAddress_StillExplainButAreNotRecorded_WhileASignedInUserHasABudgetOfTheirOwn()
     {
         var (user, certificate) = await UserWithCertificateAsync();
         var forwarded = new Dictionary<string, string>
@@ -71,6 +72,31 @@ public sealed class RecoveryPagesTests : IAsyncLifetime
         Assert.Contains("data-testid=\"reference-code-unavailable\"", pages[2], StringComparison.Ordinal);
         Assert.Contains("data-testid=\"reference-code\"", signedIn, StringComparison.Ordinal);
         Assert.Equal(before + 3, await RefusalCountAsync());
+    }
+
+    /// <summary>The review found that a signed-in user's refusals were recorded without limit: a page-load loop filled the log.</summary>
+    [Fact]
+    public async Task SignedInRefusals_PastTheBudgetOfTheUser_StillExplainButAreNotRecorded()
+    {
+        var (user, certificate) = await UserWithCertificateAsync();
+        var forwarded = new Dictionary<string, string>
+        {
+            ["X-CLIENTCERT"] = Uri.EscapeDataString(certificate.ExportCertificatePem() + "\n"), ["X-CLIENTCERT-VERIFY"] = "FAILED:certificate revoked",
+        };
+        await portal.Services.GetRequiredService<RevocationService>().RevokeAsync(
+            Ca.Serials.SerialNumber.Canonicalize(certificate.SerialNumber), Ca.Revocation.RevocationReason.KeyCompromise, "test", null, default);
+        using var member = await PortalSession.SignInAsync(portal, user.Email!, Password, Proxy);
+        var before = await RefusalCountAsync();
+
+        var pages = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            pages.Add(await member.PageAsync("account/certificate", forwarded));
+        }
+
+        Assert.All(pages, page => Assert.Contains("data-verdict=\"Revoked\"", page, StringComparison.Ordinal));
+        Assert.Equal([true, true, false], pages.Select(p => p.Contains("data-testid=\"reference-code\"", StringComparison.Ordinal)));
+        Assert.Equal(before + 2, await RefusalCountAsync());
     }
 
     public async Task DisposeAsync() => await portal.DisposeAsync();

@@ -84,6 +84,9 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
         public async Task<Refusal?> UpdateAsync(ClaimsPrincipal actor, string userId, UserChanges changes, string? address)
         {
             var admin = await DemandAdminAsync(actor);
+            // The last-admin check and the change are one transaction (SQLite: BEGIN IMMEDIATE), so two
+            // admins demoting each other at once cannot both pass the check.
+            await using var transaction = await db.Database.BeginTransactionAsync();
             if (await users.FindByIdAsync(userId) is not { } user)
             {
                 return NotFound;
@@ -123,6 +126,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
                 await AuditAsync(admin, "role.changed", user, $"{string.Join(',', current.Order())} -> {string.Join(',', wanted.Order())}", address);
             }
             await AuditAsync(admin, "user.updated", user, $"employeeId={user.EmployeeId} upn={user.Upn} displayName={user.DisplayName}", address);
+            await transaction.CommitAsync();
             return null;
         }
 
@@ -154,6 +158,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
         private async Task<Refusal?> ChangeAccessAsync(ClaimsPrincipal actor, string userId, string? address, bool takesAccess, Func<EnrollmentUser, Task<string>> change)
         {
             var admin = await DemandAdminAsync(actor);
+            await using var transaction = await db.Database.BeginTransactionAsync();
             if (await users.FindByIdAsync(userId) is not { } user)
             {
                 return NotFound;
@@ -165,6 +170,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
             var eventType = await change(user);
             await users.UpdateSecurityStampAsync(user);
             await AuditAsync(admin, eventType, user, string.Empty, address);
+            await transaction.CommitAsync();
             return null;
         }
 
