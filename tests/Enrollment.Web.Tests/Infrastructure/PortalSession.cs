@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 
 namespace Enrollment.Web.Tests.Infrastructure;
@@ -102,7 +103,8 @@ public sealed partial class PortalSession : IDisposable
         {
             AllowAutoRedirect = false,
             CookieContainer = cookies,
-            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+            // net10 checks revocation online by default; the test portal's certificate names no CRL, and a test never fetches one.
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true, CertificateRevocationCheckMode = X509RevocationMode.NoCheck },
             ConnectCallback = async (context, cancellationToken) =>
             {
                 var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -85,6 +85,7 @@ public static class AccountSetup
         services.TryAddScoped<IdentityRedirectManager>();
         services.TryAddScoped<AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
         services.TryAddSingleton<AccountAudit>();
+        services.TryAddSingleton<UnknownAccountLockout>();
         services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<PickupEmailSender>();
         services.TryAddSingleton<IEmailSender<EnrollmentUser>>(provider => provider.GetRequiredService<PickupEmailSender>());

@@ -12,7 +12,7 @@ namespace Enrollment.Web.Features.Account;
 public sealed class EnrollmentSignInManager(
     UserManager<EnrollmentUser> userManager, IHttpContextAccessor contextAccessor, IUserClaimsPrincipalFactory<EnrollmentUser> claimsFactory,
     IOptions<IdentityOptions> optionsAccessor, ILogger<SignInManager<EnrollmentUser>> logger, IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<EnrollmentUser> confirmation)
+    IUserConfirmation<EnrollmentUser> confirmation, UnknownAccountLockout unknownAccounts)
     : SignInManager<EnrollmentUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     /// <summary>A password hash of a password nobody has, checked when the account does not exist.</summary>
@@ -31,7 +31,9 @@ public sealed class EnrollmentSignInManager(
             return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
         }
         UserManager.PasswordHasher.VerifyHashedPassword(new EnrollmentUser(), DecoyHash.Value, password);
-        return SignInResult.Failed;
+        // A known account locks after so many failures; an unknown name must look the same, or the
+        // lockout page itself would tell which accounts exist.
+        return unknownAccounts.Fail(userName, Options.Lockout) ? SignInResult.LockedOut : SignInResult.Failed;
     }
 
     /// <summary>Identity does not count wrong recovery codes (it trusts their randomness); here they count like wrong passwords.</summary>

@@ -44,6 +44,22 @@ public sealed class RedirectsAndNotFoundTests(PortalFixture fixture) : IClassFix
         Assert.Contains(title, html);
     }
 
+    [Theory]
+    [InlineData("en", "Reconnecting to the portal")]
+    [InlineData("ja", "ポータルに再接続しています")]
+    public async Task EveryPage_CarriesTheReconnectDialog_InItsLanguage(string language, string text)
+    {
+        using var client = fixture.Portal.Client();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+
+        var html = await client.GetStringAsync(new Uri(fixture.Portal.Https, "account/login"));
+
+        // The .NET 10 template's dialog replaces the framework's injected one; blazor.web.js finds it by id.
+        Assert.Contains("id=\"components-reconnect-modal\"", html, StringComparison.Ordinal);
+        Assert.Contains(text, html, StringComparison.Ordinal);
+        Assert.Contains("ReconnectModal.", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task UnknownPkiAddress_AnswersABareNotFound_ForMachines()
     {

@@ -31,6 +31,33 @@ public sealed class SignInHardeningTests(PortalFixture fixture) : IClassFixture<
         Assert.Equal(2, hasher.Verifications);
     }
 
+    /// <summary>The lockout page must not tell which accounts exist either.</summary>
+    [Fact]
+    public async Task FiveWrongPasswords_ForAnUnknownAccount_LookLockedOutLikeAKnownOne()
+    {
+        // Twelve sign-in posts from one address: past the default rate limit, which is not what this is about.
+        await using var portal = await RunningPortal.StartAsync("--Enrollment:RateLimits:SignInPerMinute=1000");
+        var known = $"known-{Guid.NewGuid():N}@example.com";
+        await PortalUsers.WithCertificateAsync(portal, known, Password);
+        var unknown = $"nobody-{Guid.NewGuid():N}@example.com";
+
+        var answers = new Dictionary<string, List<string?>>();
+        foreach (var email in new[] { known, unknown })
+        {
+            using var session = PortalSession.Anonymous(portal);
+            answers[email] = [];
+            for (var attempt = 0; attempt < 6; attempt++)
+            {
+                using var response = await session.PostFormAsync("account/login", "login",
+                    new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = "a wrong password, long enough" });
+                answers[email].Add(response.Headers.Location?.AbsolutePath);
+            }
+        }
+
+        Assert.Equal(answers[known], answers[unknown]);
+        Assert.Equal("/account/lockout", answers[unknown][^1]);
+    }
+
     [Fact]
     public async Task WrongRecoveryCodes_CountTowardsLockout()
     {
