@@ -44,6 +44,25 @@ public sealed partial class ClientCertificateBuilderTests : IDisposable
         Assert.Contains("CA Issuers - URI:http://pki.test.invalid/pki/issuing.crt", text, StringComparison.Ordinal);
     }
 
+    /// <summary>The same profile, read by BouncyCastle: a second parser and signature check beside OpenSSL's.</summary>
+    [Fact]
+    public void Sign_ValidTemplate_BouncyCastleVerifiesItAndReadsTheSameProfile()
+    {
+        using var certificate = IssuedCertificates.Sign(ca);
+
+        var facts = BouncyCastleJudge.Certificate(certificate.RawData, ca.Authority.Issuing.RawData);
+
+        Assert.Equal(["2.5.29.15", "2.5.29.19"], facts.CriticalExtensions.Order());
+        Assert.Equal(["1.3.6.1.5.5.7.1.1", "2.5.29.14", "2.5.29.17", "2.5.29.31", "2.5.29.35", "2.5.29.37"], facts.NonCriticalExtensions.Order());
+        Assert.Equal(["1.3.6.1.5.5.7.3.2"], facts.ExtendedKeyUsage);
+        Assert.Equal(-1, facts.PathLength);
+        Assert.True(facts.KeyUsage![0]);
+        Assert.Equal(1, facts.KeyUsage.Count(bit => bit));
+        Assert.Equal(certificate.SerialNumber, facts.Serial.ToString(16).ToUpperInvariant().PadLeft(certificate.SerialNumber.Length, '0'));
+        Assert.True(facts.Serial.SignValue > 0);
+        Assert.InRange(facts.NotAfter, facts.NotBefore, ca.Authority.Issuing.NotAfter.ToUniversalTime());
+    }
+
     [Fact]
     public void Sign_Subject_ComesFromTheRecord()
     {

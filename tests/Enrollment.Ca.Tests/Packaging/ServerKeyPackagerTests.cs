@@ -27,6 +27,10 @@ public sealed class ServerKeyPackagerTests : IDisposable
         Assert.Contains("MAC: sha256", info, StringComparison.Ordinal);
         Assert.Equal(certificatePublic, keyPublic);
         OpenSsl.Ok(ca.Files.Path, "verify", "-CAfile", ca.RootPem, "-untrusted", ca.IssuingPem, ca.Files.File("cert.pem"));
+        // BouncyCastle opens it too: the key is the certificate's, the leaf verifies under the issuing CA.
+        var (leaf, chain) = BouncyCastleJudge.Pkcs12(File.ReadAllBytes(path), Password, ca.Authority.Issuing.RawData);
+        Assert.Equal(["1.3.6.1.5.5.7.3.2"], leaf.ExtendedKeyUsage);
+        Assert.True(chain >= 2, $"the file's certificates make a chain of {chain}: the issuing CA must be in it");
     }
 
     [Fact]

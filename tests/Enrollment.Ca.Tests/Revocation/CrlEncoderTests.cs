@@ -28,6 +28,11 @@ public sealed class CrlEncoderTests : IDisposable
         // RFC 5280 5.3.1: no reasonCode for unspecified.
         Assert.Matches($@"Serial Number: {SerialNumber.ToCanonical(unspecified)}\s+Revocation Date: [^\n]*\n\s+(Serial Number|Signature Algorithm)", text);
         Assert.Contains("Next Update:", text, StringComparison.Ordinal);
+        var read = BouncyCastleJudge.Crl(der, ca.Authority.Issuing.RawData);
+        Assert.Equal(7, read.Number.IntValue);
+        Assert.Equal(now.AddDays(7).UtcDateTime, read.NextUpdate!.Value, TimeSpan.FromSeconds(1));
+        Assert.Equal(1, read.Entries[new Org.BouncyCastle.Math.BigInteger(1, compromised)]);
+        Assert.Null(read.Entries[new Org.BouncyCastle.Math.BigInteger(1, unspecified)]);
     }
 
     [Fact]

@@ -228,7 +228,7 @@ public sealed class LifecycleTests(BrowserPortalFixture fixture) : IClassFixture
         return await page.Locator(".history").First.InnerTextAsync();
     }
 
-    /// <summary>OpenSSL opens the file with the password, the key matches the certificate and the chain verifies; returns the leaf.</summary>
+    /// <summary>OpenSSL and BouncyCastle open the file with the password, the key matches the certificate and the chain verifies; returns the leaf.</summary>
     private string AssertPkcs12(TemporaryDirectory files, string pkcs12, string password)
     {
         var pass = "pass:" + password;
@@ -239,6 +239,11 @@ public sealed class LifecycleTests(BrowserPortalFixture fixture) : IClassFixture
         var root = files.Write("root.pem", fixture.Portal.Services.GetRequiredService<Ca.Authority.CertificateAuthority>().Root.ExportCertificatePem());
         Assert.Contains(": OK", OpenSsl.Ok(files.Path, "verify", "-CAfile", root, "-untrusted", chain, "-purpose", "sslclient", leaf), StringComparison.Ordinal);
         Assert.NotEqual(0, OpenSsl.Run(files.Path, "pkcs12", "-in", pkcs12, "-passin", "pass:not the password", "-nokeys").ExitCode);
+        // BouncyCastle, the second judge, opens the same file: the key is the leaf's, the leaf is our issuing CA's.
+        var issuing = fixture.Portal.Services.GetRequiredService<Ca.Authority.CertificateAuthority>().Issuing.RawData;
+        var (read, chainLength) = BouncyCastleJudge.Pkcs12(File.ReadAllBytes(pkcs12), password, issuing);
+        Assert.Equal(["1.3.6.1.5.5.7.3.2"], read.ExtendedKeyUsage);
+        Assert.True(chainLength >= 2, $"chain of {chainLength}");
         return leaf;
     }
 

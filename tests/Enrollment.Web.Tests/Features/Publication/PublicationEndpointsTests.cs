@@ -40,6 +40,9 @@ public sealed class PublicationEndpointsTests(PortalFixture fixture) : IClassFix
         Assert.Equal("application/pkix-crl", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("verify OK", text, StringComparison.Ordinal);
         Assert.Matches($@"Serial Number: {serial}\s+Revocation Date: .*\s+CRL entry extensions:\s+X509v3 CRL Reason Code:\s+Affiliation Changed", text);
+        // BouncyCastle reads the served CRL the same way: signature of the issuing CA, the entry and its reason (3).
+        var read = BouncyCastleJudge.Crl(File.ReadAllBytes(path), fixture.Authority.Issuing.RawData);
+        Assert.Equal(3, read.Entries[new Org.BouncyCastle.Math.BigInteger(serial, 16)]);
     }
 
     [Fact]
