@@ -45,9 +45,9 @@ public sealed class CertificateIssuer(
     public CertificateSubject SubjectOf(EnrollmentUser user) =>
         new(user.DisplayName, options.Value.Organization, user.EmployeeId ?? string.Empty, user.Email ?? string.Empty, user.Upn ?? string.Empty);
 
-    /// <summary>The subject as a request stores it.</summary>
+    /// <summary>The subject as a request stores it and the approver reads it: the UPN the certificate will carry (the e-mail when none is set).</summary>
     public static RequestSubject Snapshot(CertificateSubject subject) =>
-        new(subject.DisplayName, subject.Organization, subject.EmployeeId, subject.Email, subject.Upn);
+        new(subject.DisplayName, subject.Organization, subject.EmployeeId, subject.Email, string.IsNullOrWhiteSpace(subject.Upn) ? subject.Email : subject.Upn);
 
     public static CertificateSubject FromSnapshot(RequestSubject subject) =>
         new(subject.CommonName, subject.Organization, subject.EmployeeId, subject.Email, subject.Upn);
