@@ -43,6 +43,9 @@ public sealed class OcspSignerRenewalTests : IDisposable
         Assert.Contains("Response verify OK", text, StringComparison.Ordinal);
         Assert.Contains($"Responder Id: {Convert.ToHexString(authority.Ocsp.KeyHash)}", text, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToHexString(old.KeyHash), text, StringComparison.Ordinal);
+        // BouncyCastle checks the renewed signer too: issued by the issuing CA for OCSP signing, and the signature its.
+        var read = BouncyCastleJudge.OcspResponse(File.ReadAllBytes(response), authority.Issuing.RawData, new Org.BouncyCastle.Math.BigInteger("0102030405", 16));
+        Assert.Equal("good", read.Status);
     }
 
     public void Dispose() => directory.Dispose();

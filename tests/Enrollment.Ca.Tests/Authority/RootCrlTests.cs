@@ -37,6 +37,11 @@ public sealed class RootCrlTests : IDisposable
             .ExportCertificatePem());
         Assert.Contains("OK", OpenSsl.Ok(directory.Path, "verify", "-crl_check_all", "-CAfile", root, "-untrusted", issuing,
             "-CRLfile", issuingCrl, "-CRLfile", directory.File("root-crl.pem"), leaf), StringComparison.Ordinal);
+        // BouncyCastle agrees: the root signed it, it revokes nothing, and it says when the next comes.
+        var read = BouncyCastleJudge.Crl(store.LoadRootCrl()!, authority.Root.RawData);
+        Assert.Empty(read.Entries);
+        Assert.NotNull(read.NextUpdate);
+        Assert.True(read.Number.SignValue > 0);
     }
 
     [Fact]
