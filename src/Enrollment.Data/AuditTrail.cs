@@ -83,12 +83,16 @@ public sealed class AuditTrail(TimeProvider time)
         return null;
     }
 
-    /// <summary>The newest row and how many rows there are up to it; null for an empty log.</summary>
-    public static async Task<AuditHead?> HeadAsync(EnrollmentDbContext db, CancellationToken cancellationToken = default)
+    /// <summary>The newest row's id and hash (one indexed lookup); null for an empty log.</summary>
+    public static async Task<(long Id, string Hash)?> LastAsync(EnrollmentDbContext db, CancellationToken cancellationToken = default)
     {
         var last = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Id).Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(cancellationToken);
-        return last is null ? null : new AuditHead(await db.AuditEvents.LongCountAsync(e => e.Id <= last.Id, cancellationToken), last.Id, last.Hash);
+        return last is null ? null : (last.Id, last.Hash);
     }
+
+    /// <summary>The newest row and how many rows there are up to it; null for an empty log.</summary>
+    public static async Task<AuditHead?> HeadAsync(EnrollmentDbContext db, CancellationToken cancellationToken = default) =>
+        await LastAsync(db, cancellationToken) is { } last ? await FindAsync(db, last.Id, cancellationToken) : null;
 
     /// <summary>What the log holds of a head recorded earlier: its row's hash (null if the row is gone) and the rows up to it.</summary>
     public static async Task<AuditHead?> FindAsync(EnrollmentDbContext db, long id, CancellationToken cancellationToken = default)

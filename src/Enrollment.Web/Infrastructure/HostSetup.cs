@@ -21,8 +21,8 @@ public static class HostSetup
         services.TryAddSingleton<PortalLinks>();
 
         var options = builder.Configuration.GetSection(EnrollmentOptions.SectionName).Get<EnrollmentOptions>() ?? new EnrollmentOptions();
-        OwnerOnly.CreateDirectory(options.PathOf());
-        OwnerOnly.CreateDirectory(options.PathOf("keys"));
+        DataFiles.CreateOwnerOnlyDirectory(options.PathOf());
+        DataFiles.CreateOwnerOnlyDirectory(options.PathOf("keys"));
         services.AddEnrollmentDatabase(options.PathOf("enrollment.db"));
         // Without persisted keys every cookie and antiforgery token dies on restart (docs/pitfalls.md, "Data Protection keys").
         services.AddDataProtection()

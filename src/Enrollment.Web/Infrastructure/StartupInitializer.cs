@@ -24,7 +24,7 @@ public static partial class StartupInitializer
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         await DatabaseInitializer.InitializeAsync(db, cancellationToken);
-        OwnerOnly.RestrictFile(services.GetRequiredService<IOptions<EnrollmentOptions>>().Value.PathOf("enrollment.db"));
+        DataFiles.RestrictToOwner(services.GetRequiredService<IOptions<EnrollmentOptions>>().Value.PathOf("enrollment.db"));
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in Roles.All)
         {

@@ -1,3 +1,4 @@
+using Enrollment.Testing;
 using Enrollment.E2E.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -9,7 +10,7 @@ namespace Enrollment.E2E.Tests.Accessibility;
 /// </summary>
 public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
 {
-    private static readonly string Output = Path.Combine(Axe.RepositoryRoot(), "artifacts", "screenshots");
+    private static readonly string Output = Path.Combine(Repository.Root, "artifacts", "screenshots");
 
     [Theory]
     [InlineData("en-US", "Sign in", "Two-factor sign-in", "Users", "Certificate", "Revoke", "No")]

@@ -1,3 +1,4 @@
+using Enrollment.Testing;
 using System.Text.Json;
 using Microsoft.Playwright;
 
@@ -6,7 +7,7 @@ namespace Enrollment.E2E.Tests.Infrastructure;
 /// <summary>Runs axe-core (from the repository's node_modules) in the page and returns serious or critical violations.</summary>
 public static class Axe
 {
-    private static readonly string Script = Path.Combine(RepositoryRoot(), "node_modules", "axe-core", "axe.min.js");
+    private static readonly string Script = Path.Combine(Repository.Root, "node_modules", "axe-core", "axe.min.js");
 
     public static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page)
     {
@@ -24,15 +25,5 @@ public static class Axe
             }
             """);
         return json.EnumerateArray().Select(e => e.GetString()!).ToList();
-    }
-
-    public static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Enrollment.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("Enrollment.sln not found above the test binaries.");
     }
 }

@@ -39,7 +39,7 @@ public class NginxFrontFixture : BrowserPortalFixture
         directory.Write("crl-ca.pem", authority.Issuing.ExportCertificatePem() + "\n" + authority.Root.ExportCertificatePem() + "\n");
         Assert.Equal(0, RunRefreshCrl("true").ExitCode);
         var upstream = $"127.0.0.1:{Portal.Http.Port}";
-        var template = File.ReadAllText(Path.Combine(Axe.RepositoryRoot(), "deploy", "nginx", "enrollment.conf.template"));
+        var template = File.ReadAllText(Path.Combine(Repository.Root, "deploy", "nginx", "enrollment.conf.template"));
         if (!WithOcsp)
         {
             template = string.Join('\n', template.Split('\n').Where(line => !line.TrimStart().StartsWith("ssl_ocsp", StringComparison.Ordinal)));
@@ -52,7 +52,7 @@ public class NginxFrontFixture : BrowserPortalFixture
             .Replace("{{UPSTREAM}}", upstream).Replace("{{PROXY_SOURCE}}", ProxySource)
             .Replace("{{RECOVERY_HEADERS}}", directory.File("recovery-headers.conf"));
         directory.Write("enrollment.conf", site);
-        directory.Write("recovery-headers.conf", File.ReadAllText(Path.Combine(Axe.RepositoryRoot(), "deploy", "nginx", "recovery-headers.conf"))
+        directory.Write("recovery-headers.conf", File.ReadAllText(Path.Combine(Repository.Root, "deploy", "nginx", "recovery-headers.conf"))
             .Replace("{{PROXY_SOURCE}}", ProxySource));
         directory.Write("nginx.conf", $$"""
             pid {{d}}/nginx.pid;
@@ -106,7 +106,7 @@ public class NginxFrontFixture : BrowserPortalFixture
 
     /// <summary>Runs deploy/nginx/refresh-crl.sh for this nginx with the given reload command.</summary>
     public CommandResult RunRefreshCrl(string reload, IDictionary<string, string>? environment = null) =>
-        Command.Run(Path.Combine(Axe.RepositoryRoot(), "deploy", "nginx", "refresh-crl.sh"), directory.Path, environment,
+        Command.Run(Path.Combine(Repository.Root, "deploy", "nginx", "refresh-crl.sh"), directory.Path, environment,
             Portal.Http.AbsoluteUri, directory.File("crl.pem"), directory.File("crl-ca.pem"), reload);
 
     public override async Task DisposeAsync()

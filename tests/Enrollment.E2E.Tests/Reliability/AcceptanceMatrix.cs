@@ -1,3 +1,4 @@
+using Enrollment.Testing;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -72,8 +73,8 @@ public static class AcceptanceMatrix
             })}");
         }
         // Kept for docs/reliability.md: artifacts/acceptance-matrix.<mode>.txt.
-        Directory.CreateDirectory(Path.Combine(Axe.RepositoryRoot(), "artifacts"));
-        await File.WriteAllLinesAsync(Path.Combine(Axe.RepositoryRoot(), "artifacts", $"acceptance-matrix.{tag}.txt"), landings);
+        Directory.CreateDirectory(Path.Combine(Repository.Root, "artifacts"));
+        await File.WriteAllLinesAsync(Path.Combine(Repository.Root, "artifacts", $"acceptance-matrix.{tag}.txt"), landings);
         return landings;
     }
 

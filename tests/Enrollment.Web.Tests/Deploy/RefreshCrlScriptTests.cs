@@ -38,7 +38,7 @@ public sealed class RefreshCrlScriptTests
     }
 
     private static CommandResult Refresh(string portal, string target, string cas, TemporaryDirectory files) =>
-        Command.Run(Path.Combine(RepositoryRoot(), "deploy", "nginx", "refresh-crl.sh"), files.Path, portal, target, cas, "true");
+        Command.Run(Path.Combine(Repository.Root, "deploy", "nginx", "refresh-crl.sh"), files.Path, portal, target, cas, "true");
 
     /// <summary>A server on loopback answering the PKI addresses with the given CRLs.</summary>
     private static async Task<WebApplication> ServeAsync(byte[] issuingCrl, byte[] rootCrl)
@@ -51,15 +51,5 @@ public sealed class RefreshCrlScriptTests
         app.MapGet("/pki/root.crl", () => Results.Bytes(rootCrl, "application/pkix-crl"));
         await app.StartAsync();
         return app;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Enrollment.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }

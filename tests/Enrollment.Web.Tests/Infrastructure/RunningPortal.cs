@@ -2,6 +2,7 @@ using System.Net;
 using Enrollment.Testing;
 using Enrollment.Web.Features.Account;
 using Enrollment.Web.Infrastructure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Enrollment.Web.Tests.Infrastructure;
 
@@ -48,6 +49,10 @@ public sealed class RunningPortal : IAsyncDisposable
     /// <summary>A restart with the host's services adjusted (a fixed clock, an injected fault).</summary>
     public static Task<RunningPortal> RestartAsync(TemporaryDirectory directory, Action<WebApplicationBuilder> configure, params string[] settings) =>
         StartAsync(directory, ownsDirectory: false, settings, configure);
+
+    /// <summary>A restart whose services all read the given clock.</summary>
+    public static Task<RunningPortal> RestartAsync(TemporaryDirectory directory, TimeProvider clock, params string[] settings) =>
+        RestartAsync(directory, builder => builder.Services.Replace(ServiceDescriptor.Singleton(clock)), settings);
 
     private static async Task<RunningPortal> StartAsync(TemporaryDirectory directory, bool ownsDirectory, string[] settings, Action<WebApplicationBuilder>? configure = null)
     {

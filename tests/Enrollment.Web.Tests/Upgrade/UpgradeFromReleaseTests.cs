@@ -7,7 +7,6 @@ using Enrollment.Web.Features.Publication;
 using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Enrollment.Web.Tests.Upgrade;
 
@@ -29,7 +28,7 @@ public sealed class UpgradeFromReleaseTests
         // The portal runs at the moment the old release stopped, so no sweep lapses or expires anything.
         var clock = new FixedClock(LastEventTime(before) + TimeSpan.FromMinutes(1));
 
-        await using (var portal = await RunningPortal.RestartAsync(directory, UseClock(clock)))
+        await using (var portal = await RunningPortal.RestartAsync(directory, clock))
         {
             await using var scope = portal.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
@@ -58,7 +57,7 @@ public sealed class UpgradeFromReleaseTests
         var before = SqliteFile.Rows(directory.File("data/enrollment.db"));
         var clock = new FixedClock(LastEventTime(before) + TimeSpan.FromMinutes(1));
 
-        await using var portal = await RunningPortal.RestartAsync(directory, UseClock(clock));
+        await using var portal = await RunningPortal.RestartAsync(directory, clock);
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
 
@@ -81,7 +80,7 @@ public sealed class UpgradeFromReleaseTests
         using var directory = CopyOfFixture();
         using var fresh = new TemporaryDirectory();
         var clock = new FixedClock(LastEventTime(SqliteFile.Rows(directory.File("data/enrollment.db"))) + TimeSpan.FromMinutes(1));
-        await using (await RunningPortal.RestartAsync(directory, UseClock(clock)))
+        await using (await RunningPortal.RestartAsync(directory, clock))
         {
         }
         var options = new DbContextOptionsBuilder<EnrollmentDbContext>();
@@ -94,9 +93,6 @@ public sealed class UpgradeFromReleaseTests
 
         Assert.Equal(SqliteFile.Schema(fresh.File("model.db")), SqliteFile.Schema(directory.File("data/enrollment.db")));
     }
-
-    private static Action<WebApplicationBuilder> UseClock(TimeProvider clock) =>
-        builder => builder.Services.Replace(ServiceDescriptor.Singleton(clock));
 
     private static TemporaryDirectory CopyOfFixture()
     {

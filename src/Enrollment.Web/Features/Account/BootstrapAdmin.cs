@@ -49,7 +49,7 @@ public static class BootstrapAdmin
             new AuditEntry("system", "user.bootstrap-admin-created", admin.Id, $"email={email}"), cancellationToken);
 
         var file = PasswordFile(scope.ServiceProvider);
-        await WriteOwnerOnlyAsync(file, $"Email:    {email}\nPassword: {password}\n", cancellationToken);
+        DataFiles.WriteWhole(file, System.Text.Encoding.UTF8.GetBytes($"Email:    {email}\nPassword: {password}\n"), ownerOnly: true);
         await console.WriteLineAsync($"""
 
             ======================================================================
@@ -78,17 +78,6 @@ public static class BootstrapAdmin
 
     private static string PasswordFile(IServiceProvider services) =>
         services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EnrollmentOptions>>().Value.PathOf(PasswordFileName);
-
-    private static async Task WriteOwnerOnlyAsync(string path, string content, CancellationToken cancellationToken)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        await using var stream = new FileStream(path, options);
-        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(content), cancellationToken);
-    }
 
     /// <summary>20 characters from an alphabet without look-alikes: about 100 bits.</summary>
     private static string OneTimePassword() =>

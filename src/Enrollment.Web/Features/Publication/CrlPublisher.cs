@@ -34,7 +34,7 @@ public sealed partial class CrlPublisher(
             var entries = await records.ListRevokedAsync(authority.IssuerKeyId, cancellationToken);
             var thisUpdate = time.GetUtcNow();
             var der = CrlEncoder.Encode(authority, number, thisUpdate, thisUpdate + Validity, entries);
-            WriteWhole(der);
+            DataFiles.WriteWhole(file.Path, der);
             await using (var db = await factory.CreateDbContextAsync(cancellationToken))
             {
                 await audit.AppendAsync(db, new AuditEntry(actor, "crl.published", number.ToString(),
@@ -65,19 +65,6 @@ public sealed partial class CrlPublisher(
     /// <summary>The CRL lists fewer revocations than the records hold.</summary>
     public async Task<bool> IsBehindRevocationsAsync(PublishedCrl crl, CancellationToken cancellationToken) =>
         crl.Info.EntryCount < await records.CountRevokedAsync(authority.IssuerKeyId, cancellationToken);
-
-    private void WriteWhole(byte[] der)
-    {
-        var path = file.Path;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        {
-            stream.Write(der);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published CRL number {Number} with {Entries} entries")]
     private partial void LogPublished(long number, int entries);

@@ -17,8 +17,11 @@ public sealed partial class PublicationRefreshService(
 
     private long epoch;
 
-    /// <summary>A status changed since the CRL was last checked: check (and publish) every second until it is current.</summary>
-    private bool crlToCheck = true;
+    /// <summary>
+    /// A status changed since the CRL was last checked: check (and publish) every second until it is
+    /// current. False at first: start-up has just made the CRL current (StartupInitializer).
+    /// </summary>
+    private bool crlToCheck;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

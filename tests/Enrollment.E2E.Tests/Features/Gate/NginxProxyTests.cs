@@ -1,3 +1,4 @@
+using Enrollment.Testing;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Enrollment.Ca.Authority;
@@ -106,7 +107,7 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
         await Assertions.Expect(page.GetByTestId("clear-choice-first")).ToBeVisibleAsync();
         // Styled: the stylesheets came through nginx as themselves, not as more recovery pages.
         Assert.NotEqual("rgba(0, 0, 0, 0)", await page.Locator("[data-verdict]").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Axe.RepositoryRoot(), "artifacts", "screenshots", "recovery-proxy-expired.en.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Repository.Root, "artifacts", "screenshots", "recovery-proxy-expired.en.png"), FullPage = true });
         var code = await page.GetByTestId("reference-code").InnerTextAsync();
         await using var scope = fixture.Portal.Services.CreateAsyncScope();
         var row = await scope.ServiceProvider.GetRequiredService<Data.EnrollmentDbContext>().AuditEvents

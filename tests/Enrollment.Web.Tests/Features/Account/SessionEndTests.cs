@@ -1,7 +1,6 @@
 using System.Net;
 using Enrollment.Testing;
 using Enrollment.Web.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Enrollment.Web.Tests.Features.Account;
 
@@ -50,7 +49,7 @@ public sealed class SessionEndTests(PortalFixture fixture) : IClassFixture<Porta
     {
         using var directory = new TemporaryDirectory();
         var clock = new FixedClock(DateTimeOffset.UtcNow);
-        await using var portal = await RunningPortal.RestartAsync(directory, UseClock(clock), "--Enrollment:Sessions:IdleTimeoutMinutes=30");
+        await using var portal = await RunningPortal.RestartAsync(directory, clock, "--Enrollment:Sessions:IdleTimeoutMinutes=30");
         await PortalUsers.WithCertificateAsync(portal, "idle@example.com", Password);
         using var session = await PortalSession.SignInAsync(portal, "idle@example.com", Password);
 
@@ -68,7 +67,7 @@ public sealed class SessionEndTests(PortalFixture fixture) : IClassFixture<Porta
     {
         using var directory = new TemporaryDirectory();
         var clock = new FixedClock(DateTimeOffset.UtcNow);
-        await using var portal = await RunningPortal.RestartAsync(directory, UseClock(clock),
+        await using var portal = await RunningPortal.RestartAsync(directory, clock,
             "--Enrollment:Sessions:IdleTimeoutMinutes=60", "--Enrollment:Sessions:AbsoluteLifetimeHours=2");
         await PortalUsers.WithCertificateAsync(portal, "busy@example.com", Password);
         using var session = await PortalSession.SignInAsync(portal, "busy@example.com", Password);
@@ -85,7 +84,4 @@ public sealed class SessionEndTests(PortalFixture fixture) : IClassFixture<Porta
         Assert.Equal(HttpStatusCode.OK, at100.StatusCode);
         Assert.Equal("/account/login", at125.Headers.Location?.AbsolutePath);
     }
-
-    private static Action<WebApplicationBuilder> UseClock(TimeProvider clock) =>
-        builder => builder.Services.Replace(ServiceDescriptor.Singleton(clock));
 }

@@ -67,6 +67,9 @@ public sealed partial class AuditAnchor(IOptions<EnrollmentOptions> options, ICa
     /// <summary>The signing key, and whether this process made it (then the first checkpoint needs no previous one).</summary>
     private readonly Lazy<(ECDsa Key, bool IsNew)> anchorKey = new(() => LoadOrCreateKey(options.Value.PathOf("audit"), protector));
 
+    /// <summary>The checkpoint this process last wrote or read: an idle second then costs one indexed lookup, no file read.</summary>
+    private AuditCheckpoint? written;
+
     private string CheckpointPath => options.Value.PathOf("audit", "checkpoint.json");
 
     /// <summary>Signs and writes the current head when it moved since the last checkpoint.</summary>
@@ -75,13 +78,21 @@ public sealed partial class AuditAnchor(IOptions<EnrollmentOptions> options, ICa
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (await AuditTrail.HeadAsync(db, cancellationToken) is not { } head || await RefusesToAdvanceAsync(db, head, cancellationToken))
+            if (await AuditTrail.LastAsync(db, cancellationToken) is not { } last)
+            {
+                return;
+            }
+            var previous = written ??= ReadSigned();
+            if (previous is not null && previous.LastId == last.Id && previous.Hash == last.Hash
+                || await RefusesToAdvanceAsync(db, previous, cancellationToken)
+                || await AuditTrail.FindAsync(db, last.Id, cancellationToken) is not { } head)
             {
                 return;
             }
             var unsigned = new AuditCheckpoint(head.Count, head.LastId, head.Hash, time.GetUtcNow(), string.Empty);
             var checkpoint = unsigned with { Signature = Convert.ToBase64String(Key.SignData(unsigned.SignedText(), HashAlgorithmName.SHA256)) };
-            WriteWhole(JsonSerializer.SerializeToUtf8Bytes(checkpoint));
+            DataFiles.WriteWhole(CheckpointPath, JsonSerializer.SerializeToUtf8Bytes(checkpoint));
+            written = checkpoint;
             // A second copy where the database cannot reach: the log, wherever the operator ships it.
             LogCheckpoint(checkpoint.Count, checkpoint.LastId, checkpoint.Hash, checkpoint.Signature);
         }
@@ -98,7 +109,7 @@ public sealed partial class AuditAnchor(IOptions<EnrollmentOptions> options, ICa
         {
             return new AuditVerification(AuditVerdict.RowAltered, broken);
         }
-        if (Read() is not { } checkpoint || !IsSigned(checkpoint))
+        if (ReadSigned() is not { } checkpoint)
         {
             // An empty log has no checkpoint yet; a log with rows always has one (written at start and after every append).
             return await AuditTrail.HeadAsync(db, cancellationToken) is null
@@ -123,10 +134,9 @@ public sealed partial class AuditAnchor(IOptions<EnrollmentOptions> options, ICa
     /// checkpoint's head (a deleted tail, a rewritten chain), or that checkpoint is gone while its key
     /// is not, nothing is written: the anchor must not come to vouch for a tampered log.
     /// </summary>
-    private async Task<bool> RefusesToAdvanceAsync(EnrollmentDbContext db, AuditHead head, CancellationToken cancellationToken)
+    private async Task<bool> RefusesToAdvanceAsync(EnrollmentDbContext db, AuditCheckpoint? previous, CancellationToken cancellationToken)
     {
-        var last = Read();
-        if (last is null || !IsSigned(last))
+        if (previous is null)
         {
             if (anchorKey.Value.IsNew)
             {
@@ -135,17 +145,16 @@ public sealed partial class AuditAnchor(IOptions<EnrollmentOptions> options, ICa
             LogNotAnchored();
             return true;
         }
-        if (last.LastId == head.LastId && last.Hash == head.Hash)
-        {
-            return true;
-        }
-        if (await AuditTrail.FindAsync(db, last.LastId, cancellationToken) is { } anchored && anchored.Hash == last.Hash && anchored.Count == last.Count)
+        if (await AuditTrail.FindAsync(db, previous.LastId, cancellationToken) is { } anchored && anchored.Hash == previous.Hash && anchored.Count == previous.Count)
         {
             return false;
         }
-        LogAnchorMismatch(last.LastId, last.Count);
+        LogAnchorMismatch(previous.LastId, previous.Count);
         return true;
     }
+
+    /// <summary>The checkpoint file, if it is there, readable and signed by the anchor key.</summary>
+    private AuditCheckpoint? ReadSigned() => Read() is { } checkpoint && IsSigned(checkpoint) ? checkpoint : null;
 
     private bool IsSigned(AuditCheckpoint checkpoint)
     {
@@ -171,18 +180,6 @@ public sealed partial class AuditAnchor(IOptions<EnrollmentOptions> options, ICa
         }
     }
 
-    private void WriteWhole(byte[] content)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(CheckpointPath)!);
-        var temporary = CheckpointPath + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        {
-            stream.Write(content);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, CheckpointPath, overwrite: true);
-    }
-
     private static (ECDsa Key, bool IsNew) LoadOrCreateKey(string directory, ICaKeyProtector protector)
     {
         var path = Path.Combine(directory, "anchor.key");
@@ -190,13 +187,8 @@ public sealed partial class AuditAnchor(IOptions<EnrollmentOptions> options, ICa
         {
             return (protector.Open(File.ReadAllBytes(path)), false);
         }
-        Directory.CreateDirectory(directory);
         var created = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        File.WriteAllBytes(path, protector.Seal(created));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        DataFiles.WriteWhole(path, protector.Seal(created), ownerOnly: true);
         return (created, true);
     }
 
