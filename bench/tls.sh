@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The TLS scan (docs/reliability.md): testssl against Kestrel (direct mode) and against the shipped
-# nginx front, each with a server certificate as an enterprise CA would issue it (made here with
+# nginx and Apache httpd fronts, each with a server certificate as an enterprise CA would issue it (made here with
 # openssl, with CRL and OCSP URIs); the acceptable client CA names read with openssl s_client.
 # Everything listens on 127.0.0.1. Exits non-zero on a CRITICAL or HIGH finding, a protocol other
 # than TLS 1.2/1.3, or a client CA list other than exactly our issuing CA.
@@ -10,6 +10,7 @@ out=${out:-$PWD/bench/out}/tls
 rm -rf "$out"; mkdir -p "$out"
 command -v testssl >/dev/null || apt-get install -y testssl.sh >/dev/null
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt-get install -y nginx >/dev/null
+[ -x /usr/sbin/apache2 ] || apt-get install -y apache2 >/dev/null
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_for() { for _ in $(seq 1 60); do curl -sk -o /dev/null "$1" && return 0; sleep 1; done; echo "no answer from $1"; exit 1; }
 
@@ -79,18 +80,52 @@ wait_for "https://localhost:$front_port/"
 scan nginx "https://localhost:$front_port"
 kill $front $portal; wait $front $portal 2>/dev/null || true
 
+echo "== Apache httpd front, proxy mode on a Unix socket"
+https_port=$(free_port); upstream_port=$(free_port); front_port=$(free_port)
+"$out/web/Enrollment.Web" --urls="https://127.0.0.1:$https_port;http://127.0.0.1:$upstream_port;http://unix:$out/portal.sock" \
+  --Enrollment:DataDirectory="$out/data-apache" --Enrollment:ClientCertificates:Mode=Proxy \
+  --Enrollment:ClientCertificates:UnixSocketProxy=true > "$out/portal-apache.log" 2>&1 &
+portal=$!
+wait_for "http://127.0.0.1:$upstream_port/pki/issuing.crt"
+curl -s "http://127.0.0.1:$upstream_port/pki/issuing.crt" | openssl x509 -inform DER -out "$out/apache-client-ca.pem"
+curl -s "http://127.0.0.1:$upstream_port/pki/root.crt" | openssl x509 -inform DER -out "$out/apache-root.pem"
+openssl x509 -in "$out/apache-client-ca.pem" -noout -subject | sed 's/^subject=//' > "$out/issuing-subject-apache.txt"
+cat "$out/apache-client-ca.pem" "$out/apache-root.pem" > "$out/apache-ca-chain.pem"
+deploy/nginx/refresh-crl.sh "http://127.0.0.1:$upstream_port" "$out/apache-crl.pem" "$out/apache-ca-chain.pem" true
+sed -e "s|{{LISTEN}}|127.0.0.1:$front_port|g; s|{{SERVER_NAME}}|localhost|; s|{{SERVER_CERTIFICATE}}|$out/server-chain.pem|; s|{{SERVER_KEY}}|$out/server.key|" \
+    -e "s|{{CLIENT_CA_FILE}}|$out/apache-client-ca.pem|g; s|{{CA_CHAIN_FILE}}|$out/apache-ca-chain.pem|g; s|{{OCSP_URL}}|http://127.0.0.1:$upstream_port/pki/ocsp|" \
+    -e "s|{{CRL_FILE}}|$out/apache-crl.pem|g; s|{{PORTAL_SOCKET}}|$out/portal.sock|g" \
+    deploy/apache/enrollment.conf.template > "$out/apache-site.conf"
+modules=/usr/lib/apache2/modules
+cat > "$out/httpd.conf" <<CONF
+ServerRoot $out
+DefaultRuntimeDir $out
+PidFile $out/httpd.pid
+ErrorLog $out/apache-error.log
+ServerName localhost
+$(for m in mpm_event authz_core ssl socache_shmcb headers proxy proxy_http; do echo "LoadModule ${m}_module $modules/mod_$m.so"; done)
+SSLSessionCache shmcb:$out/ssl_scache(512000)
+Include $out/apache-site.conf
+CONF
+/usr/sbin/apache2 -f "$out/httpd.conf" -DFOREGROUND &
+front=$!
+wait_for "https://localhost:$front_port/"
+scan apache "https://localhost:$front_port"
+kill $front $portal; wait $front $portal 2>/dev/null || true
+
 echo "== findings"
 python3 - "$out" <<'PY'
 import json, sys, pathlib
 out = pathlib.Path(sys.argv[1])
 failed = False
 rows = []
-for name in ("kestrel", "nginx"):
+subjects = {"kestrel": "issuing-subject.txt", "nginx": "issuing-subject-proxy.txt", "apache": "issuing-subject-apache.txt"}
+for name in ("kestrel", "nginx", "apache"):
     findings = [f for section in json.loads((out / f"{name}.json").read_text())["scanResult"][0].values() if isinstance(section, list) for f in section]
     worst = [f for f in findings if f["severity"] in ("CRITICAL", "HIGH")]
     offered = [f["id"] for f in findings if f["id"] in ("SSLv2", "SSLv3", "TLS1", "TLS1_1", "TLS1_2", "TLS1_3") and f["finding"].startswith("offered")]
     other = sorted({f"{f['id']} ({f['severity']}): {f['finding'][:80]}" for f in findings if f["severity"] in ("MEDIUM", "LOW")})
-    subject = (out / ("issuing-subject.txt" if name == "kestrel" else "issuing-subject-proxy.txt")).read_text().strip()
+    subject = (out / subjects[name]).read_text().strip()
     cas = [line.strip() for line in (out / f"{name}.client-cas.txt").read_text().splitlines() if line.strip()]
     ca_ok = cas == [subject]
     ok = not worst and offered == ["TLS1_2", "TLS1_3"] and ca_ok

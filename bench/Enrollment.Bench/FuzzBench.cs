@@ -23,6 +23,7 @@ internal static class FuzzBench
         }) { BaseAddress = new Uri(app.Urls.Single()) };
         var issuing = files.Write("portal-issuing.pem", app.Services.GetRequiredService<CertificateAuthority>().Issuing.ExportCertificatePem());
         var failed = false;
+        var disagreements = new List<string> { "| Parser | Kind (ours / BouncyCastle) | Inputs | Explanation |", "|---|---|---|---|" };
         foreach (var target in FuzzTargets.Parsers(files, authority).Concat(FuzzTargets.OcspEndpoints(client, files, issuing)))
         {
             var report = await FuzzCampaign.RunAsync(target, inputs, seed);
@@ -33,12 +34,18 @@ internal static class FuzzBench
             PageBench.Report($"{key}_crashes", report.Crashes.Count);
             PageBench.Report($"{key}_unexplained", report.Unexplained.Count);
             PageBench.Report($"{key}_seconds", report.Elapsed.TotalSeconds);
+            if (target.Peer is not null)
+            {
+                PageBench.Report($"{key}_disagreements", report.Disagreements.Values.Sum(d => d.Count));
+            }
+            disagreements.AddRange(report.Disagreements.Select(d => $"| {target.Name} | {d.Key.Replace("|", "\\|", StringComparison.Ordinal)} | {d.Value.Count} | {KnownDisagreements.Explain(d.Key) ?? "not explained: " + d.Value.FirstInput} |"));
             foreach (var crash in report.Crashes.Concat(report.Unexplained).Take(5))
             {
                 await Console.Error.WriteLineAsync($"{target.Name}: {crash}");
             }
             failed |= report.Crashes.Count + report.Unexplained.Count > 0;
         }
+        await File.WriteAllLinesAsync(Path.Combine(directory, "disagreements.md"), disagreements);
         await app.StopAsync();
         return failed ? 1 : 0;
     }

@@ -55,10 +55,18 @@ public static class BouncyCastleJudge
     }
 
     /// <summary>A request for one certificate's status, its CertID hashed with SHA-1 (OpenSSL's default) or SHA-256.</summary>
-    public static byte[] OcspRequest(byte[] issuerDer, BigInteger serial, byte[]? nonce = null, bool sha256 = false)
+    public static byte[] OcspRequest(byte[] issuerDer, BigInteger serial, byte[]? nonce = null, bool sha256 = false) =>
+        OcspRequest(issuerDer, [serial], nonce, sha256);
+
+    /// <summary>A request for the status of several certificates in one, every CertID hashed alike.</summary>
+    public static byte[] OcspRequest(byte[] issuerDer, IReadOnlyList<BigInteger> serials, byte[]? nonce = null, bool sha256 = false)
     {
         var generator = new OcspReqGenerator();
-        generator.AddRequest(new CertificateID(sha256 ? new AlgorithmIdentifier(NistObjectIdentifiers.IdSha256, DerNull.Instance) : CertificateID.DigestSha1, new X509CertificateParser().ReadCertificate(issuerDer), serial));
+        var issuer = new X509CertificateParser().ReadCertificate(issuerDer);
+        foreach (var serial in serials)
+        {
+            generator.AddRequest(new CertificateID(sha256 ? new AlgorithmIdentifier(NistObjectIdentifiers.IdSha256, DerNull.Instance) : CertificateID.DigestSha1, issuer, serial));
+        }
         if (nonce is not null)
         {
             generator.SetRequestExtensions(new X509Extensions(new Dictionary<DerObjectIdentifier, X509Extension>
@@ -73,7 +81,13 @@ public static class BouncyCastleJudge
     /// An OCSP response to a one-certificate request: successful, signed by the responder certificate
     /// it carries, that certificate issued by our issuing CA for OCSP signing, and the CertID the one asked about.
     /// </summary>
-    public static OcspFacts OcspResponse(byte[] der, byte[] issuerDer, BigInteger serial)
+    public static OcspFacts OcspResponse(byte[] der, byte[] issuerDer, BigInteger serial) => OcspResponses(der, issuerDer, [serial])[serial];
+
+    /// <summary>
+    /// An OCSP response to a request about several certificates: as for one, with exactly one answer
+    /// for each serial asked about, each CertID matching our issuer.
+    /// </summary>
+    public static IReadOnlyDictionary<BigInteger, OcspFacts> OcspResponses(byte[] der, byte[] issuerDer, IReadOnlyList<BigInteger> serials)
     {
         var response = new OcspResp(der);
         if (response.Status != OcspRespStatus.Successful)
@@ -88,22 +102,24 @@ public static class BouncyCastleJudge
         {
             throw new InvalidOperationException("The OCSP response is not signed by an OCSP signer of the issuing CA.");
         }
-        var single = basic.Responses.Single();
-        if (!single.GetCertID().MatchesIssuer(issuer) || !single.GetCertID().SerialNumber.Equals(serial))
-        {
-            throw new InvalidOperationException("The OCSP answer is about another certificate.");
-        }
         var nonce = basic.GetExtensionValue(OcspObjectIdentifiers.PkixOcspNonce) is { } value
             ? Asn1OctetString.GetInstance(X509ExtensionUtilities.FromExtensionValue(value)).GetOctets()
             : null;
-        return single.GetCertStatus() switch
+        var answers = basic.Responses;
+        if (answers.Length != serials.Count || answers.Any(a => !a.GetCertID().MatchesIssuer(issuer)))
         {
-            null => new OcspFacts("good", null, null, nonce, single.ThisUpdate.ToUniversalTime(), single.NextUpdate?.ToUniversalTime()),
-            RevokedStatus revoked => new OcspFacts("revoked", revoked.HasRevocationReason ? revoked.RevocationReason : null,
-                revoked.RevocationTime.ToUniversalTime(), nonce, single.ThisUpdate.ToUniversalTime(), single.NextUpdate?.ToUniversalTime()),
-            _ => new OcspFacts("unknown", null, null, nonce, single.ThisUpdate.ToUniversalTime(), single.NextUpdate?.ToUniversalTime()),
-        };
+            throw new InvalidOperationException("The OCSP answers are not one per certificate asked about, or name another issuer.");
+        }
+        return serials.ToDictionary(serial => serial, serial => Facts(answers.Single(a => a.GetCertID().SerialNumber.Equals(serial)), nonce));
     }
+
+    private static OcspFacts Facts(SingleResp single, byte[]? nonce) => single.GetCertStatus() switch
+    {
+        null => new OcspFacts("good", null, null, nonce, single.ThisUpdate.ToUniversalTime(), single.NextUpdate?.ToUniversalTime()),
+        RevokedStatus revoked => new OcspFacts("revoked", revoked.HasRevocationReason ? revoked.RevocationReason : null,
+            revoked.RevocationTime.ToUniversalTime(), nonce, single.ThisUpdate.ToUniversalTime(), single.NextUpdate?.ToUniversalTime()),
+        _ => new OcspFacts("unknown", null, null, nonce, single.ThisUpdate.ToUniversalTime(), single.NextUpdate?.ToUniversalTime()),
+    };
 
     /// <summary>
     /// Opens a PKCS#12 file with its password: its one key must be the private half of its leaf

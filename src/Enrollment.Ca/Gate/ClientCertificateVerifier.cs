@@ -21,15 +21,35 @@ public static class ClientCertificateVerifier
         {
             return new CertificateVerdict(GateFailure.OtherCa, authority.Issuing.Subject);
         }
-        if (now < new DateTimeOffset(certificate.NotBefore.ToUniversalTime()))
+        if (Validity(certificate) is not { } validity)
         {
-            return new CertificateVerdict(GateFailure.NotYetValid, null, new DateTimeOffset(certificate.NotBefore.ToUniversalTime()));
+            return new CertificateVerdict(GateFailure.UntrustedChain, "unreadable validity");
         }
-        if (now > new DateTimeOffset(certificate.NotAfter.ToUniversalTime()))
+        if (now < validity.NotBefore)
         {
-            return new CertificateVerdict(GateFailure.Expired, null, new DateTimeOffset(certificate.NotAfter.ToUniversalTime()));
+            return new CertificateVerdict(GateFailure.NotYetValid, null, validity.NotBefore);
+        }
+        if (now > validity.NotAfter)
+        {
+            return new CertificateVerdict(GateFailure.Expired, null, validity.NotAfter);
         }
         return VerifyChain(certificate, authority, now);
+    }
+
+    /// <summary>
+    /// The validity period, or null when a time cannot be read: the BCL loads such a certificate and
+    /// throws only when NotBefore or NotAfter is read (docs/pitfalls.md, "Presented certificates").
+    /// </summary>
+    private static (DateTimeOffset NotBefore, DateTimeOffset NotAfter)? Validity(X509Certificate2 certificate)
+    {
+        try
+        {
+            return (new DateTimeOffset(certificate.NotBefore.ToUniversalTime()), new DateTimeOffset(certificate.NotAfter.ToUniversalTime()));
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
     }
 
     private static CertificateVerdict VerifyChain(X509Certificate2 certificate, CertificateAuthority authority, DateTimeOffset now)
@@ -43,7 +63,16 @@ public static class ClientCertificateVerifier
         policy.DisableCertificateDownloads = true;
         policy.VerificationTime = now.UtcDateTime;
         policy.ApplicationPolicy.Add(new Oid(Oids.ClientAuth));
-        var built = chain.Build(certificate);
+        bool built;
+        try
+        {
+            built = chain.Build(certificate);
+        }
+        catch (CryptographicException)
+        {
+            // A part the loader let through and OpenSSL's verifier cannot read, such as a public key of an unknown algorithm.
+            return new CertificateVerdict(GateFailure.UntrustedChain, "unreadable certificate");
+        }
         var statuses = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
         if (!built || statuses != X509ChainStatusFlags.NoError)
         {

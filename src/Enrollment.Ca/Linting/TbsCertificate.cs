@@ -61,7 +61,9 @@ public sealed record TbsCertificate(
             var extension = sequence.ReadSequence();
             var oid = extension.ReadObjectIdentifier();
             var critical = extension.PeekTag().HasSameClassAndValue(Asn1Tag.Boolean) && extension.ReadBoolean();
-            yield return new EncodedExtension(oid, critical, extension.ReadOctetString());
+            var value = extension.ReadOctetString();
+            extension.ThrowIfNotEmpty();
+            yield return new EncodedExtension(oid, critical, value);
         }
     }
 

@@ -70,6 +70,7 @@ public static class OcspRequestReader
             {
                 return null;
             }
+            version.ThrowIfNotEmpty();
         }
         if (tbs.HasData && tbs.PeekTag().HasSameClassAndValue(Explicit1))
         {
@@ -79,7 +80,9 @@ public static class OcspRequestReader
         byte[]? nonce = null;
         if (tbs.HasData)
         {
-            nonce = ReadNonce(tbs.ReadSequence(Explicit2).ReadSequence());
+            var extensions = tbs.ReadSequence(Explicit2);
+            nonce = ReadNonce(extensions.ReadSequence());
+            extensions.ThrowIfNotEmpty();
         }
         tbs.ThrowIfNotEmpty();
         return ids is null ? null : new OcspRequest(ids, nonce);
@@ -118,16 +121,21 @@ public static class OcspRequestReader
         return ids.Count == 0 ? null : ids;
     }
 
-    /// <summary>The nonce's extnValue, echoed verbatim (RFC 8954 bounds it to 1-32 octets inside).</summary>
+    /// <summary>
+    /// The nonce's extnValue, echoed verbatim (RFC 8954 bounds it to 1-32 octets inside). Every
+    /// extension is read to its end, so a malformed one after the nonce is malformed too, and there
+    /// is at least one (Extensions ::= SEQUENCE SIZE (1..MAX)).
+    /// </summary>
     private static byte[]? ReadNonce(AsnReader extensions)
     {
-        foreach (var extension in Linting.TbsCertificate.ReadExtensions(extensions))
+        var all = Linting.TbsCertificate.ReadExtensions(extensions).ToList();
+        if (all.Count == 0)
         {
-            if (extension.Oid == Oids.OcspNonce)
-            {
-                return extension.Value.Length is > 0 and <= 34 ? extension.Value : throw new AsnContentException("nonce size");
-            }
+            throw new AsnContentException("Extensions holds none.");
         }
-        return null;
+        var nonce = all.FirstOrDefault(e => e.Oid == Oids.OcspNonce);
+        return nonce is null ? null
+            : nonce.Value.Length is > 0 and <= 34 ? nonce.Value
+            : throw new AsnContentException("nonce size");
     }
 }

@@ -22,6 +22,7 @@ public static class EnrollmentHost
         var builder = CreateBuilder(args);
         builder.AddEnrollmentWeb();
         configure?.Invoke(builder);
+        Features.Gate.UnixSocketPeer.RemoveStaleSockets(builder.Configuration);
         var app = builder.Build();
         app.UseEnrollmentPipeline();
         return app;

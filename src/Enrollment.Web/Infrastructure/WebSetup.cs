@@ -82,6 +82,7 @@ public static class WebSetup
     {
         // First of all: certificate headers from anyone but a configured proxy are gone before anything
         // reads them, and the proxy's X-Forwarded-Proto is known before the HTTPS redirect decides.
+        app.UseUnixSocketPeer();
         app.UseMiddleware<ForwardedCertificateMiddleware>();
         app.UseForwardedHeadersFromKnownProxies();
         // The PKI endpoints answer over plain HTTP (CDP and AIA are http://); everything else moves to HTTPS.

@@ -19,6 +19,72 @@ public sealed class ClientCertificateVerifierTests : IDisposable
         Assert.True(ClientCertificateVerifier.Verify(certificate, ca.Authority, DateTimeOffset.UtcNow).IsAccepted);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Verify_CertificateWithAnUnreadableValidityTime_IsAnUntrustedChainNotAnException(int which)
+    {
+        // Found by the differential fuzzing (docs/reliability.md): the BCL loads such a certificate
+        // and throws only when NotBefore or NotAfter is read; OpenSSL, and so nginx, parse it too.
+        using var certificate = IssuedCertificates.Sign(ca);
+        var der = certificate.RawData;
+        var time = IndexOfUtcTime(der, which);
+        der[time + 4] = 0xF3;
+        using var unreadable = X509CertificateLoader.LoadCertificate(der);
+
+        var verdict = ClientCertificateVerifier.Verify(unreadable, ca.Authority, DateTimeOffset.UtcNow);
+
+        Assert.Equal(GateFailure.UntrustedChain, verdict.Failure);
+        Assert.Equal("unreadable validity", verdict.Detail);
+    }
+
+    [Theory]
+    [InlineData("public key algorithm")]
+    [InlineData("public key")]
+    [InlineData("key usage")]
+    public void Verify_CertificateWithAnUnreadablePart_IsAnUntrustedChainNotAnException(string part)
+    {
+        // Found by the differential fuzzing too: the chain builder throws on what the loader let through.
+        using var certificate = IssuedCertificates.Sign(ca);
+        var der = certificate.RawData;
+        if (part == "public key algorithm")
+        {
+            // id-ecPublicKey (1.2.840.10045.2.1) becomes prime-field (1.2.840.10045.1.1), one bit away.
+            der[IndexOf(der, [0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01]) + 7] = 0x01;
+        }
+        else if (part == "public key")
+        {
+            // The uncompressed point's 0x04 prefix, right after the BIT STRING's unused-bits byte.
+            der[IndexOf(der, [0x03, 0x42, 0x00, 0x04]) + 3] = 0x07;
+        }
+        else
+        {
+            // keyUsage's BIT STRING (OID 2.5.29.15, critical, OCTET STRING { BIT STRING }) becomes a SET.
+            der[IndexOf(der, [0x06, 0x03, 0x55, 0x1D, 0x0F, 0x01, 0x01, 0xFF, 0x04, 0x04, 0x03]) + 10] = 0x31;
+        }
+        using var unreadable = X509CertificateLoader.LoadCertificate(der);
+
+        var verdict = ClientCertificateVerifier.Verify(unreadable, ca.Authority, DateTimeOffset.UtcNow);
+
+        Assert.Equal(GateFailure.UntrustedChain, verdict.Failure);
+    }
+
+    private static int IndexOf(byte[] der, byte[] pattern) =>
+        der.AsSpan().IndexOf(pattern) is >= 0 and var at ? at : throw new InvalidOperationException("pattern not found");
+
+    /// <summary>Where the n-th UTCTime (tag 0x17, length 13) of a DER certificate starts.</summary>
+    private static int IndexOfUtcTime(byte[] der, int n)
+    {
+        for (var i = 0; i < der.Length - 1; i++)
+        {
+            if (der[i] == 0x17 && der[i + 1] == 0x0D && n-- == 0)
+            {
+                return i;
+            }
+        }
+        throw new InvalidOperationException("no such UTCTime");
+    }
+
     [Fact]
     public void Verify_None_IsNoCertificate()
     {

@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using Enrollment.Ca.Ocsp;
 using Enrollment.Ca.Serials;
 using Enrollment.Testing;
@@ -43,6 +44,87 @@ public sealed class OcspRequestReaderTests : IDisposable
         Assert.Null(OcspRequestReader.Read(Array.Empty<byte>()));
         Assert.Null(OcspRequestReader.Read(new byte[OcspRequestReader.MaxBytes + 1]));
         Assert.Null(OcspRequestReader.Read(new byte[] { 0x30, 0x00 }));
+    }
+
+    // Both found by the differential fuzzing (docs/reliability.md): BouncyCastle refused these, we answered them.
+    [Fact]
+    public void Read_NonceExtensionWithAnElementAfterItsValue_IsNull()
+    {
+        Assert.NotNull(OcspRequestReader.Read(RequestWithExtensions([Nonce()])));
+        Assert.Null(OcspRequestReader.Read(RequestWithExtensions([Nonce(trailing: true)])));
+    }
+
+    [Fact]
+    public void Read_MalformedExtensionAfterTheNonce_IsNull()
+    {
+        Assert.Null(OcspRequestReader.Read(RequestWithExtensions([Nonce(), writer =>
+        {
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier("1.2.3.4");
+            }
+        }])));
+    }
+
+    [Fact]
+    public void Read_RequestExtensionsWrapperWithDataAfterTheExtensions_IsNull()
+    {
+        Assert.Null(OcspRequestReader.Read(RequestWithExtensions([Nonce()], afterExtensions: writer => writer.WriteInteger(5))));
+    }
+
+    [Fact]
+    public void Read_EmptyRequestExtensions_IsNull()
+    {
+        // Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension.
+        Assert.Null(OcspRequestReader.Read(RequestWithExtensions([])));
+    }
+
+    private static Action<AsnWriter> Nonce(bool trailing = false) => writer =>
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier("1.3.6.1.5.5.7.48.1.2");
+            writer.WriteOctetString([0x04, 0x10, .. new byte[16]]);
+            if (trailing)
+            {
+                writer.WriteInteger(5);
+            }
+        }
+    };
+
+    /// <summary>A one-CertID request (SHA-1) with the given entries in its requestExtensions, and anything after them inside [2].</summary>
+    private static byte[] RequestWithExtensions(Action<AsnWriter>[] extensions, Action<AsnWriter>? afterExtensions = null)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        using (writer.PushSequence())
+        {
+            using (writer.PushSequence())
+            using (writer.PushSequence())
+            using (writer.PushSequence())
+            {
+                using (writer.PushSequence())
+                {
+                    writer.WriteObjectIdentifier("1.3.14.3.2.26");
+                    writer.WriteNull();
+                }
+                writer.WriteOctetString(new byte[20]);
+                writer.WriteOctetString(new byte[20]);
+                writer.WriteInteger(0x1234);
+            }
+            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 2, true)))
+            {
+                using (writer.PushSequence())
+                {
+                    foreach (var extension in extensions)
+                    {
+                        extension(writer);
+                    }
+                }
+                afterExtensions?.Invoke(writer);
+            }
+        }
+        return writer.Encode();
     }
 
     [Fact]

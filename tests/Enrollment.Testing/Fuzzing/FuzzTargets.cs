@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Enrollment.Ca.Authority;
+using Enrollment.Ca.Gate;
 using Enrollment.Ca.Ocsp;
 using Enrollment.Ca.Policy;
 using Enrollment.Web.Features.Gate;
@@ -13,7 +14,7 @@ namespace Enrollment.Testing.Fuzzing;
 /// Every parser that takes outside input, each with valid samples made by OpenSSL or by our own CA:
 /// CSRs (DER and PEM, as uploaded or made in the browser), OCSP requests (the reader, and the
 /// running portal's POST and GET endpoints), the forwarded-certificate header, and the PKCS#12 file
-/// of the <c>ca import</c> verb.
+/// of the <c>ca import</c> verb. BouncyCastle reads the same inputs (<see cref="BouncyCastlePeers"/>).
 /// </summary>
 public static class FuzzTargets
 {
@@ -28,21 +29,30 @@ public static class FuzzTargets
             ? Convert.FromBase64String(Encoding.ASCII.GetString(pem)[found.Base64Data])
             : throw new InvalidOperationException("openssl wrote no PEM")).ToList();
         var ocsp = OcspRequests(files, authority.IssuingPem);
-        var header = new List<byte[]> { Encoding.ASCII.GetBytes(Uri.EscapeDataString(authority.Authority.Issuing.ExportCertificatePem())) };
+        // The issuing CA's certificate, and a client certificate it issued, which goes deeper into the gate.
+        using var clientKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var now = DateTimeOffset.UtcNow;
+        using var client = new Ca.Issuance.ClientCertificateBuilder(authority.Authority, TestAuthority.Urls).Sign(new Ca.Issuance.IssuanceTemplate(
+            Ca.Serials.SerialNumber.Create(), new Ca.Issuance.CertificateSubject("Fuzz Example", "Enrollment", "F1001", "fuzz@example.com", "fuzz@corp.example"),
+            new PublicKey(clientKey), now.AddMinutes(-1), now.AddDays(30), "privileged-access"));
+        var header = new[] { authority.Authority.Issuing, client }
+            .Select(certificate => Encoding.ASCII.GetBytes(Uri.EscapeDataString(certificate.ExportCertificatePem()))).ToList();
         return
         [
-            new FuzzTarget("csr-der", csrDer, input => Task.FromResult(ReadCsr(input))),
-            new FuzzTarget("csr-pem", csrPem, input => Task.FromResult(ReadCsr(input))),
+            new FuzzTarget("csr-der", csrDer, input => Task.FromResult(ReadCsr(input)), BouncyCastlePeers.Csr),
+            new FuzzTarget("csr-pem", csrPem, input => Task.FromResult(ReadCsr(input)), BouncyCastlePeers.Csr),
             new FuzzTarget("ocsp-request", ocsp, input => Task.FromResult(OcspRequestReader.Read(input) is null
                 ? FuzzOutcome.Refuse("malformedRequest")
-                : FuzzOutcome.Accept)),
+                : FuzzOutcome.Accept), BouncyCastlePeers.OcspRequest),
             new FuzzTarget("forwarded-certificate-header", header, input => Task.FromResult(
                 ForwardedCertificateMiddleware.Decode(Encoding.Latin1.GetString(input)) switch
                 {
-                    ({ } certificate, _) => Disposed(certificate, FuzzOutcome.Accept),
+                    // What the header decodes to goes through the gate's verifier, as in the portal; its verdict is noted.
+                    ({ } certificate, _) => Disposed(certificate, FuzzOutcome.AcceptNoting(
+                        "gate: " + ClientCertificateVerifier.Verify(certificate, authority.Authority, DateTimeOffset.UtcNow).Failure)),
                     (null, true) => FuzzOutcome.Refuse("malformed forwarded certificate"),
                     _ => FuzzOutcome.Refuse("no certificate"),
-                })),
+                }), BouncyCastlePeers.ForwardedCertificate),
             CaImport(files, authority),
         ];
     }
@@ -86,7 +96,7 @@ public static class FuzzTargets
         var sample = collection.Export(X509ContentType.Pkcs12, ImportPassword)!;
         var generator = new CaGenerator(new CaGenerationOptions(), TestAuthority.Urls, TimeProvider.System);
         var store = Path.Combine(files.Path, "import-store");
-        return new FuzzTarget("ca-import-pkcs12", [sample], input =>
+        return new FuzzTarget("ca-import-pkcs12", [sample], Peer: input => BouncyCastlePeers.Pkcs12(input, ImportPassword), Try: input =>
         {
             try
             {

@@ -61,6 +61,11 @@ public sealed class AdminCommandLineTests : IDisposable
         Assert.Contains("already revoked", again.Error, StringComparison.Ordinal);
         var crl = OpenSsl.Ok(directory.Path, "crl", "-inform", "DER", "-in", Path.Combine(DataDirectory, "ca", "issuing.crl"), "-noout", "-text");
         Assert.Contains($"Serial Number: {serial}", crl, StringComparison.Ordinal);
+        // BouncyCastle reads the same certificate and CRL: signed by the issuing CA, the serial listed as keyCompromise (1).
+        var issuing = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(DataDirectory, "ca", "issuing.crt"))).RawData;
+        using var issuedCertificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(pem));
+        Assert.Equal(new Org.BouncyCastle.Math.BigInteger(serial, 16), BouncyCastleJudge.Certificate(issuedCertificate.RawData, issuing).Serial);
+        Assert.Equal(1, BouncyCastleJudge.Crl(File.ReadAllBytes(Path.Combine(DataDirectory, "ca", "issuing.crl")), issuing).Entries[new Org.BouncyCastle.Math.BigInteger(serial, 16)]);
         Assert.Equal(0, (await RunAsync("audit", "verify")).ExitCode);
     }
 

@@ -7,8 +7,8 @@ namespace Enrollment.Web.Tests.Infrastructure;
 
 /// <summary>
 /// A signed-in HTTP client for page-level tests: fetches the antiforgery token from the sign-in
-/// form and posts it, like a browser. It can connect from another loopback address (127.0.0.2) to
-/// play a reverse proxy.
+/// form and posts it, like a browser. It can play a reverse proxy: connect from another loopback
+/// address (127.0.0.2, nginx's) or through the portal's Unix socket (Apache's).
 /// </summary>
 public sealed partial class PortalSession : IDisposable
 {
@@ -22,7 +22,7 @@ public sealed partial class PortalSession : IDisposable
     }
 
     /// <summary>A visitor who has not signed in.</summary>
-    public static PortalSession Anonymous(RunningPortal portal, IPAddress? from = null) => Create(portal, from);
+    public static PortalSession Anonymous(RunningPortal portal, IPAddress? from = null, string? unixSocket = null) => Create(portal, from, unixSocket);
 
     /// <summary>A visitor who presents the given cookies, as an attacker replaying a copy would.</summary>
     public static PortalSession WithCookies(RunningPortal portal, string cookieHeader)
@@ -59,9 +59,9 @@ public sealed partial class PortalSession : IDisposable
         return await client.PostAsync("account/logout", post);
     }
 
-    public static async Task<PortalSession> SignInAsync(RunningPortal portal, string email, string password, IPAddress? from = null)
+    public static async Task<PortalSession> SignInAsync(RunningPortal portal, string email, string password, IPAddress? from = null, string? unixSocket = null)
     {
-        var session = Create(portal, from);
+        var session = Create(portal, from, unixSocket);
         var client = session.client;
         var form = await client.GetStringAsync("account/login");
         var token = AntiforgeryToken().Match(form).Groups[1].Value;
@@ -96,9 +96,13 @@ public sealed partial class PortalSession : IDisposable
         return await response.Content.ReadAsStringAsync();
     }
 
-    private static PortalSession Create(RunningPortal portal, IPAddress? from)
+    private static PortalSession Create(RunningPortal portal, IPAddress? from, string? unixSocket = null)
     {
         var cookies = new CookieContainer();
+        if (unixSocket is not null)
+        {
+            return new PortalSession(new HttpClient(new UnixSocketProxyHandler(unixSocket, cookies)) { BaseAddress = portal.Https }, cookies);
+        }
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -126,4 +130,38 @@ public sealed partial class PortalSession : IDisposable
 
     [GeneratedRegex("data-verdict=\"([A-Za-z]+)\"")]
     private static partial Regex Verdict();
+
+    /// <summary>
+    /// Sends each request as Apache would on the portal's Unix socket: plain HTTP with the client's
+    /// address and scheme in X-Forwarded-For and -Proto. The cookies are kept for the https address the
+    /// client asked for, as a browser behind Apache keeps them.
+    /// </summary>
+    private sealed class UnixSocketProxyHandler(string socket, CookieContainer cookies) : DelegatingHandler(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        ConnectCallback = async (_, cancellationToken) =>
+        {
+            var connection = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await connection.ConnectAsync(new UnixDomainSocketEndPoint(socket), cancellationToken);
+            return new NetworkStream(connection, ownsSocket: true);
+        },
+    })
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var asked = request.RequestUri!;
+            request.RequestUri = new UriBuilder(asked) { Scheme = "http" }.Uri;
+            request.Headers.Host = asked.Authority;
+            request.Headers.TryAddWithoutValidation("Cookie", cookies.GetCookieHeader(asked));
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", "127.0.0.1");
+            request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
+            var response = await base.SendAsync(request, cancellationToken);
+            foreach (var cookie in response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
+            {
+                cookies.SetCookies(asked, cookie);
+            }
+            return response;
+        }
+    }
 }

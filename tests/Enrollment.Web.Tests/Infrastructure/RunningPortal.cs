@@ -20,7 +20,8 @@ public sealed class RunningPortal : IAsyncDisposable
         App = app;
         Directory = directory;
         Console = console;
-        var addresses = app.Urls.ToList();
+        // A Unix socket address (http://unix:/path, the Apache front's way in) is neither of these.
+        var addresses = app.Urls.Where(a => !a.StartsWith("http://unix:", StringComparison.Ordinal)).ToList();
         Http = new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
         Https = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)));
     }

@@ -18,7 +18,7 @@ public sealed partial class ForwardedCertificateMiddleware(RequestDelegate next,
     /// <summary>An RSA-4096 certificate with our extensions is about 2 KB as DER; URL-encoded PEM roughly doubles it.</summary>
     public const int MaxHeaderLength = 16 * 1024;
 
-    private readonly HashSet<IPAddress> proxies = options.Value.KnownProxies.Select(IPAddress.Parse).Select(Normalize).ToHashSet();
+    private readonly HashSet<IPAddress> proxies = options.Value.ProxyAddresses.Select(Normalize).ToHashSet();
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -48,7 +48,7 @@ public sealed partial class ForwardedCertificateMiddleware(RequestDelegate next,
         await next(context);
     }
 
-    /// <summary>Exactly one CERTIFICATE block in URL-encoded PEM; anything else is malformed, never a 500.</summary>
+    /// <summary>Exactly one CERTIFICATE block in URL-encoded PEM, alone; anything else is malformed, never a 500.</summary>
     public static (X509Certificate2? Certificate, bool Malformed) Decode(string header)
     {
         if (string.IsNullOrWhiteSpace(header))
@@ -62,8 +62,9 @@ public sealed partial class ForwardedCertificateMiddleware(RequestDelegate next,
         try
         {
             var pem = Uri.UnescapeDataString(header).AsSpan();
+            // One block and nothing else around it but white space, as nginx and Apache send it.
             if (!PemEncoding.TryFind(pem, out var fields) || !pem[fields.Label].SequenceEqual("CERTIFICATE")
-                || PemEncoding.TryFind(pem[fields.Location.End..], out _))
+                || !pem[..fields.Location.Start].IsWhiteSpace() || !pem[fields.Location.End..].IsWhiteSpace())
             {
                 return (null, true);
             }

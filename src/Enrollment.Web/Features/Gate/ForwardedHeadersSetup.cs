@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
@@ -24,9 +23,9 @@ public static class ForwardedHeadersSetup
         };
         options.KnownIPNetworks.Clear();
         options.KnownProxies.Clear();
-        foreach (var proxy in gate.KnownProxies)
+        foreach (var proxy in gate.ProxyAddresses)
         {
-            options.KnownProxies.Add(IPAddress.Parse(proxy));
+            options.KnownProxies.Add(proxy);
         }
         return app.UseForwardedHeaders(options);
     }

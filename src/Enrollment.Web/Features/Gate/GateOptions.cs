@@ -28,6 +28,17 @@ public sealed class GateOptions
     /// </summary>
     public List<string> KnownProxies { get; set; } = [];
 
+    /// <summary>
+    /// Whether requests on the portal's Unix socket listeners (an http://unix:/path address in Urls)
+    /// come from the reverse proxy (Proxy mode). For Apache httpd, which cannot choose the address it
+    /// connects from: the socket's directory permissions decide who may send believed headers. Defaults to false.
+    /// </summary>
+    public bool UnixSocketProxy { get; set; }
+
+    /// <summary>The peer addresses whose certificate and forwarding headers are believed.</summary>
+    public IEnumerable<System.Net.IPAddress> ProxyAddresses =>
+        KnownProxies.Select(System.Net.IPAddress.Parse).Concat(UnixSocketProxy ? [UnixSocketPeer.Address] : []);
+
     /// <summary>Header with the URL-encoded PEM certificate ($ssl_client_escaped_cert). Defaults to X-CLIENTCERT.</summary>
     public string CertificateHeader { get; set; } = "X-CLIENTCERT";
 

@@ -14,7 +14,8 @@ public static class GateSetup
     {
         services.AddOptions<GateOptions>().Bind(configuration.GetSection(GateOptions.SectionName))
             .Validate(o => o.KnownProxies.All(p => System.Net.IPAddress.TryParse(p, out _)), "Enrollment:ClientCertificates:KnownProxies must hold IP addresses.")
-            .Validate(o => o.Mode != ClientCertificateMode.Proxy || o.KnownProxies.Count > 0, "Proxy mode needs Enrollment:ClientCertificates:KnownProxies.")
+            .Validate(o => o.Mode != ClientCertificateMode.Proxy || o.KnownProxies.Count > 0 || o.UnixSocketProxy,
+                "Proxy mode needs Enrollment:ClientCertificates:KnownProxies or UnixSocketProxy.")
             .ValidateOnStart();
         services.TryAddSingleton<CertificateRecords>();
         services.TryAddSingleton<CertificateOwnership>();

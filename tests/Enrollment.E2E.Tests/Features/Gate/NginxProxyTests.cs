@@ -11,13 +11,13 @@ using Microsoft.Playwright;
 namespace Enrollment.E2E.Tests.Features.Gate;
 
 /// <summary>Chromium, then the shipped nginx configuration, then the portal in proxy mode.</summary>
-public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<NginxFrontFixture>
+public sealed class NginxProxyTests(NginxFrontFixture fixture) : FrontServerTests<NginxFrontFixture>(fixture), IClassFixture<NginxFrontFixture>
 {
     [Fact]
     public async Task OwnValidCertificate_ThroughNginx_IsAccepted()
     {
-        var user = await fixture.AddUserAsync("nginx-own@example.com");
-        var page = await fixture.NewPageWithCertificateAsync(await fixture.IssueAsync(user));
+        var user = await Fixture.AddUserAsync("nginx-own@example.com");
+        var page = await Fixture.NewPageWithCertificateAsync(await Fixture.IssueAsync(user));
 
         await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!);
         await page.GotoAsync("account/certificate");
@@ -26,24 +26,11 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     }
 
     [Fact]
-    public async Task ApproversOwnCertificate_ThroughNginx_ReachesTheApproverQueue()
-    {
-        var page = await fixture.NewPrivilegedPageAsync("nginx-approver@example.com", Web.Shared.Roles.Approver);
-
-        await page.GotoAsync("approvals");
-        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
-
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/approvals$"));
-        await Assertions.Expect(page.Locator("[data-grid-state=ready]")).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByTestId("queue-message")).ToHaveCountAsync(0);
-    }
-
-    [Fact]
     public async Task HighBitSerialCertificate_ThroughNginx_PassesItsOcspCheckAndMapsToItsOwner()
     {
-        var user = await fixture.AddUserAsync("nginx-high-bit@example.com");
-        var presented = await fixture.HighBitSerialCertificateAsync(user);
-        var page = await fixture.NewPageWithCertificateAsync(presented);
+        var user = await Fixture.AddUserAsync("nginx-high-bit@example.com");
+        var presented = await Fixture.HighBitSerialCertificateAsync(user);
+        var page = await Fixture.NewPageWithCertificateAsync(presented);
 
         // nginx asks the portal's OCSP responder about the serial it prints without padding, then forwards the PEM.
         await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!);
@@ -56,8 +43,8 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     [Fact]
     public async Task OrdinaryPages_ThroughNginx_WorkWithoutACertificate()
     {
-        var user = await fixture.AddUserAsync("nginx-ordinary@example.com");
-        var page = await fixture.NewPageAsync();
+        var user = await Fixture.AddUserAsync("nginx-ordinary@example.com");
+        var page = await Fixture.NewPageAsync();
 
         await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!);
         foreach (var path in new[] { "", "requests", "account/manage", "account/manage/password", "account/manage/two-factor" })
@@ -72,8 +59,8 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     [Fact]
     public async Task NoCertificate_ThroughNginx_IsExplainedByThePortal()
     {
-        var user = await fixture.AddUserAsync("nginx-none@example.com");
-        var page = await fixture.NewPageAsync();
+        var user = await Fixture.AddUserAsync("nginx-none@example.com");
+        var page = await Fixture.NewPageAsync();
 
         await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!);
         await page.GotoAsync("account/certificate");
@@ -84,9 +71,9 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     [Fact]
     public async Task AnotherUsersCertificate_ThroughNginx_IsRefusedByThePortal()
     {
-        var owner = await fixture.AddUserAsync("nginx-owner@example.com");
-        var other = await fixture.AddUserAsync("nginx-other@example.com");
-        var page = await fixture.NewPageWithCertificateAsync(await fixture.IssueAsync(owner));
+        var owner = await Fixture.AddUserAsync("nginx-owner@example.com");
+        var other = await Fixture.AddUserAsync("nginx-other@example.com");
+        var page = await Fixture.NewPageWithCertificateAsync(await Fixture.IssueAsync(owner));
 
         await BrowserPortalFixture.SignInWithPasswordAsync(page, other.Email!);
         await page.GotoAsync("account/certificate");
@@ -97,8 +84,8 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     [Fact]
     public async Task ExpiredCertificate_IsRefusedByNginx_AndThePortalNamesTheFaultUnderAnAuditedCode()
     {
-        var user = await fixture.AddUserAsync("nginx-expired@example.com");
-        var page = await fixture.NewPageWithCertificateAsync(await fixture.ExpiredCertificateAsync(user));
+        var user = await Fixture.AddUserAsync("nginx-expired@example.com");
+        var page = await Fixture.NewPageWithCertificateAsync(await Fixture.ExpiredCertificateAsync(user));
 
         await page.GotoAsync("");
 
@@ -109,7 +96,7 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
         Assert.NotEqual("rgba(0, 0, 0, 0)", await page.Locator("[data-verdict]").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Repository.Root, "artifacts", "screenshots", "recovery-proxy-expired.en.png"), FullPage = true });
         var code = await page.GetByTestId("reference-code").InnerTextAsync();
-        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        await using var scope = Fixture.Portal.Services.CreateAsyncScope();
         var row = await scope.ServiceProvider.GetRequiredService<Data.EnrollmentDbContext>().AuditEvents
             .SingleAsync(e => e.EventType == "gate.refused" && e.Target == code);
         Assert.Contains("failure=Expired", row.Details, StringComparison.Ordinal);
@@ -121,7 +108,7 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     public async Task CertificateFromACaMadeWithOpenSsl_IsRefusedByNginxWithTheRecoveryPage()
     {
         using var directory = new Testing.TemporaryDirectory();
-        var page = await fixture.NewPageWithCertificateAsync(BrowserPortalFixture.OpenSslCaCertificate(directory));
+        var page = await Fixture.NewPageWithCertificateAsync(BrowserPortalFixture.OpenSslCaCertificate(directory));
 
         await page.GotoAsync("");
 
@@ -131,9 +118,9 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     [Fact]
     public async Task ClientSentCertificateHeader_ThroughNginx_IsOverwrittenAndIgnored()
     {
-        var user = await fixture.AddUserAsync("nginx-spoof@example.com");
-        var (certificate, _) = await fixture.IssueAsync(user);
-        var page = await fixture.NewPageAsync();
+        var user = await Fixture.AddUserAsync("nginx-spoof@example.com");
+        var (certificate, _) = await Fixture.IssueAsync(user);
+        var page = await Fixture.NewPageAsync();
         await page.Context.SetExtraHTTPHeadersAsync(new Dictionary<string, string>
         {
             ["X-CLIENTCERT"] = Uri.EscapeDataString(certificate.ExportCertificatePem() + "\n"),
@@ -149,14 +136,14 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     [Fact]
     public async Task RogueCaCertificateWithOurIssuersName_IsRefusedByNginxWithTheRecoveryPage()
     {
-        var authority = fixture.Portal.Services.GetRequiredService<CertificateAuthority>();
+        var authority = Fixture.Portal.Services.GetRequiredService<CertificateAuthority>();
         var rogueKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=Victim Example", leafKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
         var rogue = request.Create(authority.Issuing.SubjectName, X509SignatureGenerator.CreateForECDsa(rogueKey),
             DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1), Ca.Serials.SerialNumber.Create());
-        var page = await fixture.NewPageWithCertificateAsync((rogue, leafKey));
+        var page = await Fixture.NewPageWithCertificateAsync((rogue, leafKey));
 
         await page.GotoAsync("");
 
@@ -166,11 +153,11 @@ public sealed class NginxProxyTests(NginxFrontFixture fixture) : IClassFixture<N
     [Fact]
     public async Task RevokedCertificate_IsRefusedByNginxThroughThePortalsOcsp()
     {
-        var user = await fixture.AddUserAsync("nginx-revoked@example.com");
-        var issued = await fixture.IssueAsync(user);
-        await fixture.Portal.Services.GetRequiredService<RevocationService>().RevokeAsync(
+        var user = await Fixture.AddUserAsync("nginx-revoked@example.com");
+        var issued = await Fixture.IssueAsync(user);
+        await Fixture.Portal.Services.GetRequiredService<RevocationService>().RevokeAsync(
             Ca.Serials.SerialNumber.Canonicalize(issued.Certificate.SerialNumber), RevocationReason.KeyCompromise, "test", null, default);
-        var page = await fixture.NewPageWithCertificateAsync(issued);
+        var page = await Fixture.NewPageWithCertificateAsync(issued);
 
         await page.GotoAsync("");
 

@@ -183,6 +183,28 @@ public sealed class OcspResponderTests(PortalFixture fixture) : IClassFixture<Po
         Assert.Equal(nonce, revoked.Nonce);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public async Task Post_BouncyCastleRequestForSeveralCertificates_AnswersEachWithItsOwnStatus(bool sha256, bool withNonce)
+    {
+        var user = await fixture.AddUserAsync($"ocsp-bc-several-{sha256}@example.com".ToLowerInvariant(), sha256 ? "OCSP-BCS-256" : "OCSP-BCS-1");
+        var (good, _) = await fixture.IssueAsync(user);
+        var (revoked, _) = await fixture.IssueAsync(user);
+        await Revoke(revoked, RevocationReason.KeyCompromise);
+        var issuing = fixture.Authority.Issuing.RawData;
+        var never = new Org.BouncyCastle.Math.BigInteger(1, SerialNumber.Create());
+        Org.BouncyCastle.Math.BigInteger[] serials = [new(good, 16), new(revoked, 16), never];
+        var nonce = withNonce ? System.Security.Cryptography.RandomNumberGenerator.GetBytes(16) : null;
+
+        var answers = BouncyCastleJudge.OcspResponses(await PostAsync(BouncyCastleJudge.OcspRequest(issuing, serials, nonce, sha256)), issuing, serials);
+
+        Assert.Equal("good", answers[serials[0]].Status);
+        Assert.Equal(("revoked", (int?)1), (answers[serials[1]].Status, answers[serials[1]].Reason));
+        Assert.Equal("unknown", answers[never].Status);
+        Assert.Equal(nonce, answers[never].Nonce);
+    }
+
     [Fact]
     public async Task Post_BouncyCastleRequestForASerialNeverIssued_IsUnknownNeverGood()
     {

@@ -31,6 +31,10 @@ public sealed class PickupTests(PortalFixture fixture) : IClassFixture<PortalFix
         Assert.DoesNotContain("Evil", subject, StringComparison.Ordinal);
         var chain = fixture.Files.Write("forged-chain.pem", issued.ChainPem);
         Assert.Contains("OK", OpenSsl.Ok(fixture.Files.Path, "verify", "-CAfile", chain, "-purpose", "sslclient", leaf), StringComparison.Ordinal);
+        var bouncy = BouncyCastleJudge.Certificate(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(issued.CertificatePem).RawData,
+            fixture.Authority.Issuing.RawData);
+        Assert.DoesNotContain("Evil", bouncy.Subject, StringComparison.Ordinal);
+        Assert.Equal(["1.3.6.1.5.5.7.3.2"], bouncy.ExtendedKeyUsage);
         var stored = await RequestFlow.StoredAsync(fixture.Portal, id);
         Assert.Equal((RequestState.Issued, issued.Serial, "csr"), (stored.State, stored.CertificateSerial, stored.PickupMethod));
     }
@@ -137,6 +141,10 @@ public sealed class PickupTests(PortalFixture fixture) : IClassFixture<PortalFix
             OpenSsl.Ok(fixture.Files.Path, "pkcs12", "-in", path, "-passin", "pass:a file password of mine", "-nokeys", "-clcerts"));
         Assert.Contains($"serial={issued!.Serial}", OpenSsl.Ok(fixture.Files.Path, "x509", "-in", leaf, "-noout", "-serial"), StringComparison.Ordinal);
         Assert.NotEqual(0, OpenSsl.Run(fixture.Files.Path, "pkcs12", "-in", path, "-passin", "pass:wrong password", "-nodes").ExitCode);
+        // BouncyCastle opens the same file: its key is the leaf's, the chain runs to the root.
+        var (bouncyLeaf, chainLength) = BouncyCastleJudge.Pkcs12(file!, "a file password of mine", fixture.Authority.Issuing.RawData);
+        Assert.Equal(new Org.BouncyCastle.Math.BigInteger(issued.Serial, 16), bouncyLeaf.Serial);
+        Assert.Equal(3, chainLength);
     }
 
     [Fact]
