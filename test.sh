@@ -9,6 +9,7 @@ command -v openssl >/dev/null || need+=(openssl)
 command -v pk12util >/dev/null || need+=(libnss3-tools)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need+=(nginx)
 [ -x /usr/sbin/apache2 ] || need+=(apache2)
+[ -e /usr/lib/softhsm/libsofthsm2.so ] || need+=(softhsm2)
 command -v chromium >/dev/null || need+=(chromium)
 command -v npm >/dev/null || need+=(npm)
 # A Japanese font, so screenshots of Japanese pages show text rather than boxes.

@@ -7,11 +7,13 @@ public sealed class TestAuthority : IDisposable
 {
     public static readonly PublicationUrls Urls = PublicationUrls.From("http://pki.test.invalid/");
 
-    public TestAuthority(TimeProvider? time = null, int issuingKeyBits = 256)
+    /// <param name="token">When given, the issuing CA's and the OCSP signer's keys are generated in this PKCS#11 token.</param>
+    public TestAuthority(TimeProvider? time = null, int issuingKeyBits = 256, Ca.Hsm.Pkcs11Token? token = null)
     {
         Time = time ?? TimeProvider.System;
         var generator = new CaGenerator(new CaGenerationOptions { IssuingKeyBits = issuingKeyBits }, Urls, Time);
-        (Authority, var rootKey) = generator.CreateHierarchy();
+        (Authority, var rootKey) = generator.CreateHierarchy(
+            token?.GenerateKey("issuing", generator.IssuingCurve), token?.GenerateKey("ocsp-signer", System.Security.Cryptography.ECCurve.NamedCurves.nistP256));
         rootKey.Dispose();
         Files = new TemporaryDirectory();
         RootPem = Files.Write("root.pem", Authority.Root.ExportCertificatePem());

@@ -7,8 +7,11 @@ namespace Enrollment.Ca.Authority;
 /// <summary>Creates the two-tier hierarchy and the delegated OCSP signer (docs/design.md, "The CA").</summary>
 public sealed class CaGenerator(CaGenerationOptions options, PublicationUrls urls, TimeProvider time)
 {
-    /// <summary>A root, its key, and an issuing CA with a signer: everything a first start needs.</summary>
-    public (CertificateAuthority Authority, ECDsa RootKey) CreateHierarchy()
+    /// <summary>
+    /// A root, its key, and an issuing CA with a signer: everything a first start needs. The issuing
+    /// and signer keys are made here, or given (generated in an HSM).
+    /// </summary>
+    public (CertificateAuthority Authority, ECDsa RootKey) CreateHierarchy(ECDsa? issuingKey = null, ECDsa? ocspSignerKey = null)
     {
         var now = time.GetUtcNow();
         var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
@@ -18,17 +21,19 @@ public sealed class CaGenerator(CaGenerationOptions options, PublicationUrls url
             now.AddMinutes(-5), now + options.RootLifetime, SerialNumber.Create());
         var root = unkeyed.CopyWithPrivateKey(rootKey);
 
-        var (issuing, issuingKey) = CreateIssuing(root, rootKey);
-        var (signer, signerKey) = CreateOcspSigner(issuing, issuingKey);
-        return (new CertificateAuthority(WithoutKey(root), issuing, issuingKey, signer, signerKey), rootKey);
+        var (issuing, key) = CreateIssuing(root, rootKey, issuingKey);
+        var (signer, signerKey) = CreateOcspSigner(issuing, key, ocspSignerKey);
+        return (new CertificateAuthority(WithoutKey(root), issuing, key, signer, signerKey), rootKey);
     }
 
-    /// <summary>An issuing CA signed by the root, valid no longer than the root.</summary>
-    public (X509Certificate2 Certificate, ECDsa Key) CreateIssuing(X509Certificate2 root, ECDsa rootKey)
+    /// <summary>The issuing CA's curve: P-384 or P-256 (Enrollment:Ca:IssuingKeyBits).</summary>
+    public ECCurve IssuingCurve => options.IssuingKeyBits == 384 ? ECCurve.NamedCurves.nistP384 : ECCurve.NamedCurves.nistP256;
+
+    /// <summary>An issuing CA signed by the root, valid no longer than the root, for a new key or a given one (in an HSM).</summary>
+    public (X509Certificate2 Certificate, ECDsa Key) CreateIssuing(X509Certificate2 root, ECDsa rootKey, ECDsa? existingKey = null)
     {
         var now = time.GetUtcNow();
-        var curve = options.IssuingKeyBits == 384 ? ECCurve.NamedCurves.nistP384 : ECCurve.NamedCurves.nistP256;
-        var key = ECDsa.Create(curve);
+        var key = existingKey ?? ECDsa.Create(IssuingCurve);
         var request = new CertificateRequest(Name(options.IssuingName), key, HashAlgorithmName.SHA384);
         AddCaExtensions(request, pathLength: 0);
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
@@ -43,10 +48,10 @@ public sealed class CaGenerator(CaGenerationOptions options, PublicationUrls url
     /// A delegated OCSP signer: RFC 6960 4.2.2.2 requires id-kp-OCSPSigning in a certificate issued
     /// directly by the CA; id-pkix-ocsp-nocheck (4.2.2.2.1) tells clients not to check its own status.
     /// </summary>
-    public (X509Certificate2 Certificate, ECDsa Key) CreateOcspSigner(X509Certificate2 issuing, ECDsa issuingKey)
+    public (X509Certificate2 Certificate, ECDsa Key) CreateOcspSigner(X509Certificate2 issuing, ECDsa issuingKey, ECDsa? existingKey = null)
     {
         var now = time.GetUtcNow();
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var key = existingKey ?? ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(Name("Enrollment OCSP Signer"), key, CertificateAuthority.SigningHash(issuingKey));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
@@ -55,8 +60,9 @@ public sealed class CaGenerator(CaGenerationOptions options, PublicationUrls url
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuing, true, false));
         var notAfter = Min(now + options.OcspSignerLifetime, issuing.NotAfter);
-        using var issuer = issuing.CopyWithPrivateKey(issuingKey);
-        var certificate = request.Create(issuer, NotBefore(now, issuing), notAfter, SerialNumber.Create());
+        // Through a signature generator, not CopyWithPrivateKey: the issuing key may be in a token.
+        var certificate = request.Create(issuing.SubjectName, X509SignatureGenerator.CreateForECDsa(issuingKey),
+            NotBefore(now, issuing), notAfter, SerialNumber.Create());
         return (certificate, key);
     }
 
