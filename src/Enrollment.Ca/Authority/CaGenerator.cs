@@ -11,19 +11,18 @@ public sealed class CaGenerator(CaGenerationOptions options, PublicationUrls url
     /// A root, its key, and an issuing CA with a signer: everything a first start needs. The issuing
     /// and signer keys are made here, or given (generated in an HSM).
     /// </summary>
-    public (CertificateAuthority Authority, ECDsa RootKey) CreateHierarchy(ECDsa? issuingKey = null, ECDsa? ocspSignerKey = null)
+    public (CertificateAuthority Authority, ECDsa RootKey) CreateHierarchy(ECDsa? issuingKey = null, ECDsa? ocspSignerKey = null, ECDsa? rootKey = null)
     {
         var now = time.GetUtcNow();
-        var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        rootKey ??= ECDsa.Create(ECCurve.NamedCurves.nistP384);
         var rootRequest = new CertificateRequest(Name(options.RootName), rootKey, HashAlgorithmName.SHA384);
         AddCaExtensions(rootRequest, pathLength: 1);
-        using var unkeyed = rootRequest.Create(rootRequest.SubjectName, X509SignatureGenerator.CreateForECDsa(rootKey),
+        var root = rootRequest.Create(rootRequest.SubjectName, X509SignatureGenerator.CreateForECDsa(rootKey),
             now.AddMinutes(-5), now + options.RootLifetime, SerialNumber.Create());
-        var root = unkeyed.CopyWithPrivateKey(rootKey);
 
         var (issuing, key) = CreateIssuing(root, rootKey, issuingKey);
         var (signer, signerKey) = CreateOcspSigner(issuing, key, ocspSignerKey);
-        return (new CertificateAuthority(WithoutKey(root), issuing, key, signer, signerKey), rootKey);
+        return (new CertificateAuthority(root, issuing, key, signer, signerKey), rootKey);
     }
 
     /// <summary>The issuing CA's curve: P-384 or P-256 (Enrollment:Ca:IssuingKeyBits).</summary>
@@ -39,8 +38,8 @@ public sealed class CaGenerator(CaGenerationOptions options, PublicationUrls url
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
         request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension(null, [urls.RootCertificate.AbsoluteUri]));
         var notAfter = Min(now + options.IssuingLifetime, root.NotAfter);
-        using var rootWithKey = root.HasPrivateKey ? null : root.CopyWithPrivateKey(rootKey);
-        var certificate = request.Create(rootWithKey ?? root, NotBefore(now, root), notAfter, SerialNumber.Create());
+        // Through a signature generator: the root key may be in a token.
+        var certificate = request.Create(root.SubjectName, X509SignatureGenerator.CreateForECDsa(rootKey), NotBefore(now, root), notAfter, SerialNumber.Create());
         return (certificate, key);
     }
 
@@ -92,11 +91,4 @@ public sealed class CaGenerator(CaGenerationOptions options, PublicationUrls url
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTime b) =>
         a < new DateTimeOffset(b.ToUniversalTime()) ? a : new DateTimeOffset(b.ToUniversalTime());
-
-    private static X509Certificate2 WithoutKey(X509Certificate2 certificate)
-    {
-        var copy = X509CertificateLoader.LoadCertificate(certificate.RawData);
-        certificate.Dispose();
-        return copy;
-    }
 }

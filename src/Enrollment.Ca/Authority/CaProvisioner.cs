@@ -19,7 +19,10 @@ public sealed class CaProvisioner(CaStore store, CaGenerator generator, TimeProv
         created = !store.Exists;
         if (created)
         {
-            var (authority, rootKey) = generator.CreateHierarchy();
+            // Each key made by the store's protector: in memory, or in the token when the CA keys are in an HSM.
+            var (authority, rootKey) = generator.CreateHierarchy(
+                store.CreateKey("issuing", generator.IssuingCurve), store.CreateKey("ocsp-signer", ECCurve.NamedCurves.nistP256),
+                store.CreateKey("root", ECCurve.NamedCurves.nistP384));
             using (rootKey)
             {
                 store.Save(authority, rootKey);
@@ -99,7 +102,7 @@ public sealed class CaProvisioner(CaStore store, CaGenerator generator, TimeProv
         {
             return false;
         }
-        var (certificate, key) = generator.CreateOcspSigner(authority.Issuing, authority.IssuingKey);
+        var (certificate, key) = generator.CreateOcspSigner(authority.Issuing, authority.IssuingKey, store.CreateKey("ocsp-signer", ECCurve.NamedCurves.nistP256));
         store.SaveOcspSigner(certificate, key);
         authority.ReplaceOcspSigner(certificate, key);
         return true;

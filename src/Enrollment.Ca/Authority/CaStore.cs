@@ -13,6 +13,9 @@ public sealed class CaStore(string directory, ICaKeyProtector protector)
 
     public string Directory { get; } = directory;
 
+    /// <summary>A new CA key, made where this store's protector keeps keys (memory or a token).</summary>
+    public ECDsa CreateKey(string purpose, ECCurve curve) => protector.CreateKey(purpose, curve);
+
     public bool Exists => File.Exists(PathOf("issuing.crt")) && File.Exists(PathOf("issuing.key"));
 
     public CertificateAuthority Load()

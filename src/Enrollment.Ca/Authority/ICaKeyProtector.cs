@@ -14,6 +14,9 @@ public interface ICaKeyProtector
     byte[] Seal(ECDsa key);
 
     ECDsa Open(byte[] sealedKey);
+
+    /// <summary>A new key for a CA purpose ("root", "issuing", "ocsp-signer"): in memory here, in the token for an HSM.</summary>
+    ECDsa CreateKey(string purpose, ECCurve curve) => ECDsa.Create(curve);
 }
 
 /// <summary>

@@ -17,8 +17,9 @@ public static class RootCrl
     public static byte[] Sign(X509Certificate2 root, ECDsa rootKey, BigInteger number, DateTimeOffset now)
     {
         // A handful of bytes: the BCL builder's cost with many entries (docs/pitfalls.md, "CRL encoding") does not arise.
-        using var withKey = root.HasPrivateKey ? null : root.CopyWithPrivateKey(rootKey);
-        return new CertificateRevocationListBuilder().Build(withKey ?? root, number, now + Validity, HashAlgorithmName.SHA384, thisUpdate: now);
+        // Through a signature generator, so the root key may be in a token.
+        return new CertificateRevocationListBuilder().Build(root.SubjectName, X509SignatureGenerator.CreateForECDsa(rootKey), number,
+            now + Validity, HashAlgorithmName.SHA384, X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false), now);
     }
 
     /// <summary>Whether a new root CRL is due: none yet, or less than a third of its validity left.</summary>

@@ -45,6 +45,9 @@ public sealed class CaOptions
     /// </summary>
     public string? KeyPassphrase { get; set; }
 
+    /// <summary>Where the CA keys live when they are in an HSM (section Enrollment:Ca:Hsm); none by default.</summary>
+    public HsmOptions Hsm { get; set; } = new();
+
     /// <summary>Issuing CA curve for a generated CA: 256 or 384. Defaults to 256.</summary>
     [AllowedValues(256, 384)]
     public int IssuingKeyBits { get; set; } = 256;
@@ -97,4 +100,25 @@ public sealed class RateLimitOptions
     /// </summary>
     [Range(1, 10_000_000)]
     public int SignedInRefusalAuditsPerMinute { get; set; } = 60;
+}
+
+/// <summary>
+/// A PKCS#11 token for the CA keys, section "Enrollment:Ca:Hsm". The PIN is read from a file
+/// (<see cref="PinFile"/>) or from the environment variable ENROLLMENT_CA_HSM_PIN, never from the
+/// command line or the configuration files themselves.
+/// </summary>
+public sealed class HsmOptions
+{
+    public const string PinVariable = "ENROLLMENT_CA_HSM_PIN";
+
+    /// <summary>The PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so. Empty: no HSM (the default).</summary>
+    public string? Library { get; set; }
+
+    /// <summary>The label of the token that holds (or will hold) the CA keys.</summary>
+    public string? TokenLabel { get; set; }
+
+    /// <summary>A file holding the user PIN (owner-only); when empty, ENROLLMENT_CA_HSM_PIN is read.</summary>
+    public string? PinFile { get; set; }
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Library);
 }

@@ -1,0 +1,91 @@
+using System.Text;
+using Enrollment.Ca.Authority;
+using Enrollment.Ca.Hsm;
+using Enrollment.Testing;
+using Enrollment.Web.Tests.Infrastructure;
+
+namespace Enrollment.Web.Tests.Features.Authority;
+
+/// <summary>The portal with its CA keys in a PKCS#11 token (SoftHSM2), configured as an operator would.</summary>
+public sealed class HsmPortalTests : IDisposable
+{
+    private const string Password = "correct horse battery staple";
+    private readonly TemporaryDirectory files = new();
+    private readonly TokenSettings token = SoftHsm.NewToken();
+
+    [Fact]
+    public async Task Portal_WithItsCaKeysInTheToken_SignsWhatOpenSslAccepts_AndTheDataDirectoryHoldsOnlyReferences()
+    {
+        await using var portal = await RunningPortal.StartAsync(Settings(token.Pin));
+        var authority = portal.Services.GetRequiredService<CertificateAuthority>();
+        var (_, certificate) = await PortalUsers.WithCertificateAsync(portal, "hsm-user@example.com", Password);
+        var root = files.Write("root.pem", authority.Root.ExportCertificatePem());
+        var issuing = files.Write("issuing.pem", authority.Issuing.ExportCertificatePem());
+        var chain = files.Write("chain.pem", authority.Issuing.ExportCertificatePem() + "\n" + authority.Root.ExportCertificatePem());
+        var leaf = files.Write("leaf.pem", certificate.ExportCertificatePem());
+
+        Assert.IsType<Pkcs11ECDsa>(authority.IssuingKey);
+        Assert.IsType<Pkcs11ECDsa>(authority.OcspSignerKey);
+        Assert.Contains("OK", OpenSsl.Ok(files.Path, "verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", root, "-untrusted", issuing, leaf), StringComparison.Ordinal);
+        var ocsp = OpenSsl.Run(files.Path, "ocsp", "-issuer", issuing, "-cert", leaf, "-CAfile", chain, "-url", new Uri(portal.Http, "pki/ocsp").AbsoluteUri).All;
+        Assert.Contains("Response verify OK", ocsp, StringComparison.Ordinal);
+        Assert.Contains(": good", ocsp, StringComparison.Ordinal);
+        using (var client = portal.Client())
+        {
+            var crl = files.Write("issuing.crl", await client.GetByteArrayAsync(new Uri(portal.Http, "pki/issuing.crl")));
+            Assert.Contains("verify OK", OpenSsl.Run(files.Path, "crl", "-inform", "DER", "-in", crl, "-CAfile", chain, "-noout").All, StringComparison.Ordinal);
+        }
+        // What a copy of the data directory holds for the CA keys: where they are, not what they are.
+        foreach (var name in new[] { "root.key", "issuing.key", "ocsp.key" })
+        {
+            var stored = Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(portal.DataDirectory, "ca", name)));
+            Assert.StartsWith($"pkcs11:token={Uri.EscapeDataString(token.TokenLabel)};object=enrollment-", stored, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Restart_FindsTheSameKeysInTheToken_AndSignsWithThem()
+    {
+        using var data = new TemporaryDirectory();
+        string issuing;
+        await using (var first = await RunningPortal.RestartAsync(data, Settings(token.Pin)))
+        {
+            issuing = first.Services.GetRequiredService<CertificateAuthority>().Issuing.Thumbprint;
+        }
+
+        await using var restarted = await RunningPortal.RestartAsync(data, Settings(token.Pin));
+        var authority = restarted.Services.GetRequiredService<CertificateAuthority>();
+        var (_, certificate) = await PortalUsers.WithCertificateAsync(restarted, "hsm-restart@example.com", Password);
+
+        Assert.Equal(issuing, authority.Issuing.Thumbprint);
+        Assert.IsType<Pkcs11ECDsa>(authority.IssuingKey);
+        Assert.True(Ca.Gate.ClientCertificateVerifier.Verify(certificate, authority, DateTimeOffset.UtcNow).IsAccepted);
+    }
+
+    [Fact]
+    public async Task WrongPin_StopsTheStart_WithAMessageNamingThePinAndNotItsValue()
+    {
+        var refused = await Assert.ThrowsAsync<HsmException>(() => RunningPortal.StartAsync(Settings("not the pin")));
+
+        Assert.Contains("refused the PIN", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not the pin", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingPin_StopsTheStart_NamingWhereAPinComesFrom()
+    {
+        var refused = await Assert.ThrowsAsync<HsmException>(() => RunningPortal.StartAsync(
+            $"--Enrollment:Ca:Hsm:Library={token.Library}", $"--Enrollment:Ca:Hsm:TokenLabel={token.TokenLabel}"));
+
+        Assert.Contains("Enrollment:Ca:Hsm:PinFile", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(Web.Shared.HsmOptions.PinVariable, refused.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => files.Dispose();
+
+    private string[] Settings(string pin) =>
+    [
+        $"--Enrollment:Ca:Hsm:Library={token.Library}", $"--Enrollment:Ca:Hsm:TokenLabel={token.TokenLabel}",
+        $"--Enrollment:Ca:Hsm:PinFile={files.Write($"pin-{Guid.NewGuid():N}", pin + "\n")}",
+    ];
+}
