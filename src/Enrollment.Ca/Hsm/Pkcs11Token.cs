@@ -121,6 +121,29 @@ public sealed class Pkcs11Token : IDisposable
         }
     }
 
+    /// <summary>
+    /// The token as the CA health page shows it: whether it answers, whether our login holds, and
+    /// which of the given key labels it still holds. Never throws: an unreachable token is a state.
+    /// </summary>
+    public TokenState Probe(IReadOnlyCollection<string> keyLabels)
+    {
+        lock (gate)
+        {
+            try
+            {
+                var state = session.GetSessionInfo().State;
+                var loggedIn = state is CKS.CKS_RW_USER_FUNCTIONS or CKS.CKS_RO_USER_FUNCTIONS;
+                var found = keyLabels.Where(label =>
+                    session.FindAllObjects([Attribute(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY), Attribute(CKA.CKA_LABEL, label)]).Count == 1).ToList();
+                return new TokenState(Label, Reachable: true, loggedIn, found, keyLabels.Except(found).ToList());
+            }
+            catch (Exception e) when (e is Pkcs11Exception or ObjectDisposedException)
+            {
+                return new TokenState(Label, Reachable: false, LoggedIn: false, [], keyLabels.ToList());
+            }
+        }
+    }
+
     /// <summary>A raw ECDSA signature (r || s) of a hash, made in the token.</summary>
     internal byte[] Sign(IObjectHandle privateKey, byte[] hash)
     {
@@ -189,6 +212,9 @@ public sealed class Pkcs11Token : IDisposable
         _ => throw new ArgumentException("Unsupported attribute value.", nameof(value)),
     };
 }
+
+/// <summary>What a probe of the token found.</summary>
+public sealed record TokenState(string TokenLabel, bool Reachable, bool LoggedIn, IReadOnlyList<string> KeysFound, IReadOnlyList<string> KeysMissing);
 
 /// <summary>The HSM is misconfigured, unreachable or refused an operation; the message names what to check.</summary>
 public sealed class HsmException(string message, Exception? inner = null) : CryptographicException(message, inner);

@@ -94,6 +94,22 @@ public sealed class Pkcs11KeyTests : IDisposable
     }
 
     [Fact]
+    public void Probe_OfAnOpenToken_FindsItsKeys_AndOfAClosedSessionSaysUnreachable()
+    {
+        var reopened = Pkcs11Token.Open(settings);
+
+        var open = reopened.Probe(["issuing", "no-such-key"]);
+        reopened.Dispose();
+        var closed = reopened.Probe(["issuing"]);
+
+        Assert.True(open.Reachable && open.LoggedIn);
+        Assert.Equal(["issuing"], open.KeysFound);
+        Assert.Equal(["no-such-key"], open.KeysMissing);
+        Assert.False(closed.Reachable);
+        Assert.Equal(["issuing"], closed.KeysMissing);
+    }
+
+    [Fact]
     public void WrongPin_IsAClearErrorNamingThePin()
     {
         // A token this process has not logged in to: the login is the process's, not the session's.

@@ -29,6 +29,7 @@ public static class AuthoritySetup
             sp.GetRequiredService<IOptions<EnrollmentOptions>>().Value.PathOf("ca"), sp.GetRequiredService<ICaKeyProtector>()));
         services.TryAddSingleton(sp => new CaGenerator(GenerationOptions(sp), sp.GetRequiredService<PublicationUrls>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<CaProvisioner>();
+        services.TryAddSingleton<CaKeyCustody>();
         services.TryAddSingleton(sp => sp.GetRequiredService<CaProvisioner>().LoadOrCreate(out _));
         return services;
     }

@@ -18,6 +18,10 @@ public sealed class CaHealthPageTests(BrowserPortalFixture fixture) : IClassFixt
         // The tests publish http://127.0.0.1/ on port 80, where nothing listens: both mistakes are named.
         await Assertions.Expect(page.Locator("[data-code='urls.loopback']")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("[data-code='urls.not-answering']")).ToHaveCountAsync(2);
+        // The embedded default keeps its keys in files sealed by the Data Protection key ring, and says so.
+        await Assertions.Expect(page.GetByTestId("key-storage")).ToHaveAttributeAsync("data-storage", "DataProtection");
+        await Assertions.Expect(page.GetByTestId("key-storage")).ToContainTextAsync("Data Protection key ring");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Testing.Repository.Root, "artifacts", "screenshots", "ca-health.en.png"), FullPage = true });
     }
 
     [Fact]

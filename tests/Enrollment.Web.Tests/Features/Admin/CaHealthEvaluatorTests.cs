@@ -47,6 +47,20 @@ public sealed class CaHealthEvaluatorTests : IDisposable
     }
 
     [Fact]
+    public void CheckKeys_TokenThatDoesNotAnswer_OrLacksAKey_IsAnError_AndKeysInFilesAreNoFinding()
+    {
+        var unreachable = new Web.Features.Authority.KeyCustodyReport(Web.Features.Authority.KeyStorage.Token,
+            new Ca.Hsm.TokenState("ca-token", Reachable: false, LoggedIn: false, [], ["issuing"]));
+        var keyMissing = new Web.Features.Authority.KeyCustodyReport(Web.Features.Authority.KeyStorage.Token,
+            new Ca.Hsm.TokenState("ca-token", Reachable: true, LoggedIn: true, ["issuing"], ["ocsp"]));
+        var files = new Web.Features.Authority.KeyCustodyReport(Web.Features.Authority.KeyStorage.Passphrase, null);
+
+        Assert.Equal([("token.unreachable", HealthLevel.Error, "ca-token")], CaHealthEvaluator.CheckKeys(unreachable).Select(f => (f.Code, f.Level, f.Detail)));
+        Assert.Equal([("token.key-missing", HealthLevel.Error, "ocsp")], CaHealthEvaluator.CheckKeys(keyMissing).Select(f => (f.Code, f.Level, f.Detail)));
+        Assert.Empty(CaHealthEvaluator.CheckKeys(files));
+    }
+
+    [Fact]
     public void Evaluate_NoCrl_IsAnError()
     {
         var (_, _, findings) = CaHealthEvaluator.Evaluate(ca.Authority, null, DateTimeOffset.UtcNow);

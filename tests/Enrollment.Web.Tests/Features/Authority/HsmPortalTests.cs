@@ -35,6 +35,11 @@ public sealed class HsmPortalTests : IDisposable
             var crl = files.Write("issuing.crl", await client.GetByteArrayAsync(new Uri(portal.Http, "pki/issuing.crl")));
             Assert.Contains("verify OK", OpenSsl.Run(files.Path, "crl", "-inform", "DER", "-in", crl, "-CAfile", chain, "-noout").All, StringComparison.Ordinal);
         }
+        // The CA health page's view: the token answers and holds both keys in use.
+        var keys = portal.Services.GetRequiredService<Web.Features.Authority.CaKeyCustody>().Describe();
+        Assert.Equal(Web.Features.Authority.KeyStorage.Token, keys.Storage);
+        Assert.Equal((true, true, 2), (keys.Token!.Reachable, keys.Token.LoggedIn, keys.Token.KeysFound.Count));
+        Assert.Empty(Web.Features.Admin.Health.CaHealthEvaluator.CheckKeys(keys));
         // What a copy of the data directory holds for the CA keys: where they are, not what they are.
         foreach (var name in new[] { "root.key", "issuing.key", "ocsp.key" })
         {

@@ -16,7 +16,7 @@ namespace Enrollment.Web.Features.Admin.Health;
 /// </summary>
 public sealed class CaHealth(
     PrivilegedAuthorization authorization, CertificateAuthority authority, CrlPublisher crl, RootCrlFile rootCrl, RevocationRecords revocations, EnrollmentDbContext db,
-    IHttpClientFactory http, PublicationUrls urls, IOptions<GateOptions> gate, TimeProvider time)
+    IHttpClientFactory http, PublicationUrls urls, IOptions<GateOptions> gate, Authority.CaKeyCustody custody, TimeProvider time)
 {
     public async Task<CaHealthReport> BuildAsync(ClaimsPrincipal actor, ConnectionCertificate connection, CancellationToken cancellationToken)
     {
@@ -24,9 +24,11 @@ public sealed class CaHealth(
         var now = time.GetUtcNow();
         var revoked = await revocations.CountRevokedAsync(authority.IssuerKeyId, cancellationToken);
         var (chain, crlFacts, findings) = CaHealthEvaluator.Evaluate(authority, crl.Current?.Info, now, rootCrl.File.Current?.Info, revoked);
+        var keys = custody.Describe();
+        findings.AddRange(CaHealthEvaluator.CheckKeys(keys));
         findings.AddRange(CheckConfiguration());
         findings.AddRange(await CheckPublicationAsync(cancellationToken));
-        return new CaHealthReport(chain, crlFacts, await CountAsync(now.UtcDateTime, cancellationToken), findings);
+        return new CaHealthReport(chain, crlFacts, await CountAsync(now.UtcDateTime, cancellationToken), findings, keys);
     }
 
     private async Task<StatusCounts> CountAsync(DateTime now, CancellationToken cancellationToken)

@@ -22,7 +22,8 @@ public sealed record StatusCounts(int Valid, int ExpiringSoon, int Expired, int 
 /// <summary>A configuration self-check finding: a stable code the page localises, and a detail.</summary>
 public sealed record Finding(string Code, HealthLevel Level, string? Detail = null);
 
-public sealed record CaHealthReport(IReadOnlyList<ChainFacts> Chain, CrlFacts? Crl, StatusCounts Counts, IReadOnlyList<Finding> Findings);
+public sealed record CaHealthReport(
+    IReadOnlyList<ChainFacts> Chain, CrlFacts? Crl, StatusCounts Counts, IReadOnlyList<Finding> Findings, Authority.KeyCustodyReport Keys);
 
 /// <summary>
 /// Judges the CA's state at a given time, without I/O (docs/design.md, "Guided recovery": the admin
@@ -70,6 +71,23 @@ public static class CaHealthEvaluator
                 now > rootCrl.NextUpdate ? HealthLevel.Error : HealthLevel.Warning, rootCrl.NextUpdate.ToString("u")));
         }
         return (chain, crlFacts, findings);
+    }
+
+    /// <summary>A token that does not answer, has lost our login, or lacks a key in use: nothing can be signed.</summary>
+    public static IEnumerable<Finding> CheckKeys(Authority.KeyCustodyReport keys)
+    {
+        if (keys.Token is not { } token)
+        {
+            yield break;
+        }
+        if (!token.Reachable || !token.LoggedIn)
+        {
+            yield return new Finding("token.unreachable", HealthLevel.Error, token.TokenLabel);
+        }
+        else if (token.KeysMissing.Count > 0)
+        {
+            yield return new Finding("token.key-missing", HealthLevel.Error, string.Join(", ", token.KeysMissing));
+        }
     }
 
     private static ChainFacts Facts(string role, X509Certificate2 certificate, DateTimeOffset now, TimeSpan warnBefore)
