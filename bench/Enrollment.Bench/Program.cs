@@ -16,7 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 // Usage: Enrollment.Bench crl <entries> <work-dir>   |   Enrollment.Bench issue <count> <parallelism> <work-dir>
 //        Enrollment.Bench pages <work-dir>   |   admin-list <work-dir>   |   fuzz <inputs-per-parser> <seed> <work-dir>
 //        Enrollment.Bench races <rounds> <work-dir>   |   crash <runs> <work-dir> <seed>   |   connections <seconds> <work-dir>
-//        Enrollment.Bench bouncycastle <signatures> <crl-entries>
+//        Enrollment.Bench bouncycastle <signatures> <crl-entries>   |   hsm <count>
 //        Enrollment.Bench prepare-portal <data-dir> <email> <password>
 //        Enrollment.Bench circuits <url> <server-pid> <count> [<email> <password>]
 // Prints "key=value" lines that bench/run.sh reads.
@@ -30,6 +30,7 @@ return verb switch
     "admin-list" => await AdminListBench.RunAsync(args[1]),
     "fuzz" => await FuzzBench.RunAsync(int.Parse(args[1]), int.Parse(args[2]), args[3]),
     "bouncycastle" => BouncyCastleBench.Run(int.Parse(args[1]), int.Parse(args[2])),
+    "hsm" => HsmBench.Run(int.Parse(args[1])),
     "races" => await RaceBench.RunAsync(int.Parse(args[1]), args[2]),
     "crash" => await CrashBench.RunAsync(int.Parse(args[1]), args[2], int.Parse(args[3])),
     "crash-child" => await CrashBench.ChildAsync(args[1]),

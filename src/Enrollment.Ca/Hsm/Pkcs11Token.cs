@@ -153,9 +153,10 @@ public sealed class Pkcs11Token : IDisposable
             {
                 return session.Sign(Factories.MechanismFactory.Create(CKM.CKM_ECDSA), privateKey, hash);
             }
-            catch (Pkcs11Exception e)
+            catch (Exception e) when (e is Pkcs11Exception or ObjectDisposedException)
             {
-                throw new HsmException($"The token '{Label}' did not sign ({e.RV}).", e);
+                // A token unplugged, an HSM off the network, a session closed: the caller refuses, nothing is half-signed.
+                throw new HsmException($"The token '{Label}' did not sign ({(e as Pkcs11Exception)?.RV.ToString() ?? "session closed"}).", e);
             }
         }
     }

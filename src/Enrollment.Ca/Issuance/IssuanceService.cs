@@ -48,12 +48,22 @@ public sealed class IssuanceService(
             await ledger.RecordIssuedAsync(intent, certificate.RawData, cancellationToken);
             return new IssuanceResult(certificate, intent.Serial, null);
         }
+        catch (Hsm.HsmException)
+        {
+            // The key's token does not answer: nothing was signed, the serial is given up, and the
+            // request can be picked up again once the token is back.
+            await AbandonAsync(intent.Serial);
+            return IssuanceResult.Refused(SigningKeyUnavailable);
+        }
         catch
         {
             await AbandonAsync(intent.Serial);
             throw;
         }
     }
+
+    public static readonly Refusal SigningKeyUnavailable = new("ca.key-unavailable",
+        "The CA cannot sign right now: its key is in a hardware security module that does not answer. Nothing was issued; try again later.");
 
     private IssuanceTemplate Template(IssuanceOrder order)
     {

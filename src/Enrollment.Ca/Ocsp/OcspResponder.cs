@@ -26,7 +26,7 @@ public sealed record OcspAnswer(byte[] Body, DateTimeOffset? ThisUpdate, DateTim
 /// without a nonce get a pre-signed response from the cache, so the responder does not sign per
 /// request; an answer is replaced when it nears nextUpdate or its certificate's status changes.
 /// Serials we never issued are "unknown", never "good". When the records cannot be read, cached
-/// answers keep being served and the rest get tryLater.
+/// answers keep being served and the rest get tryLater; the same when the signer's key is in a token that does not answer.
 /// </summary>
 public sealed class OcspResponder(CertificateAuthority authority, ICertificateStatusSource source, OcspResponderOptions options, TimeProvider time)
 {
@@ -67,16 +67,26 @@ public sealed class OcspResponder(CertificateAuthority authority, ICertificateSt
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The records are unreadable: an answer still inside its validity beats tryLater.
-            return cacheKey is not null && cache.TryGetValue(cacheKey, out var stale) && stale.Answer.NextUpdate > now
-                ? stale.Answer
-                : TryLater;
+            return StaleOrTryLater();
         }
-        var answer = new OcspAnswer(OcspResponseEncoder.Successful(authority, answers, now, request.Nonce), now, now + options.Validity);
+        OcspAnswer answer;
+        try
+        {
+            answer = new OcspAnswer(OcspResponseEncoder.Successful(authority, answers, now, request.Nonce), now, now + options.Validity);
+        }
+        catch (Hsm.HsmException)
+        {
+            // The signer's token does not answer: as when the records cannot be read.
+            return StaleOrTryLater();
+        }
         if (cacheKey is not null && answers[0].Status.State != CertificateState.Unknown)
         {
             cache[cacheKey] = new CachedAnswer(SerialNumber.ToCanonical(request.CertIds[0].Serial), answer);
         }
         return answer;
+
+        OcspAnswer StaleOrTryLater() =>
+            cacheKey is not null && cache.TryGetValue(cacheKey, out var stale) && stale.Answer.NextUpdate > now ? stale.Answer : TryLater;
     }
 
     /// <summary>Drops the cached answers for a serial, so its next request is answered from the records.</summary>

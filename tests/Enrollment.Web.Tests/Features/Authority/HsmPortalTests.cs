@@ -68,6 +68,37 @@ public sealed class HsmPortalTests : IDisposable
     }
 
     [Fact]
+    public async Task TokenUnreachableWhileRunning_IssuanceRefuses_OcspServesCachedAnswersAndTryLater_AndHealthSaysSo()
+    {
+        await using var portal = await RunningPortal.StartAsync(Settings(token.Pin));
+        var authority = portal.Services.GetRequiredService<CertificateAuthority>();
+        var (user, certificate) = await PortalUsers.WithCertificateAsync(portal, "hsm-unplugged@example.com", Password);
+        var issuing = files.Write("issuing.pem", authority.Issuing.ExportCertificatePem());
+        var chain = files.Write("chain.pem", authority.Issuing.ExportCertificatePem() + "\n" + authority.Root.ExportCertificatePem());
+        var leaf = files.Write("leaf.pem", certificate.ExportCertificatePem());
+        var url = new Uri(portal.Http, "pki/ocsp").AbsoluteUri;
+        string Ocsp(params string[] arguments) => OpenSsl.Run(files.Path, ["ocsp", "-issuer", issuing, "-CAfile", chain, "-url", url, .. arguments]).All;
+        Assert.Contains(": good", Ocsp("-cert", leaf, "-no_nonce"), StringComparison.Ordinal);
+
+        // The token goes away: the portal's session with it is closed under it.
+        portal.Services.GetRequiredService<Pkcs11Token>().Dispose();
+        await using var scope = portal.Services.CreateAsyncScope();
+        var refused = await scope.ServiceProvider.GetRequiredService<Web.Features.Certificates.CertificateIssuer>()
+            .IssueAsync(user, new System.Security.Cryptography.X509Certificates.PublicKey(System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256)), null, default);
+
+        Assert.Equal("ca.key-unavailable", refused.Refusal?.Code);
+        Assert.Null(refused.Certificate);
+        // The answer signed before stays valid and is served; what needs a new signature is tryLater, never good.
+        Assert.Contains(": good", Ocsp("-cert", leaf, "-no_nonce"), StringComparison.Ordinal);
+        Assert.Contains("trylater", Ocsp("-cert", leaf), StringComparison.OrdinalIgnoreCase);
+        var unknownSerial = Ocsp("-serial", "0x0102030405060708", "-no_nonce");
+        Assert.Contains("trylater", unknownSerial, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(": good", unknownSerial, StringComparison.Ordinal);
+        var keys = portal.Services.GetRequiredService<Web.Features.Authority.CaKeyCustody>().Describe();
+        Assert.Contains(Web.Features.Admin.Health.CaHealthEvaluator.CheckKeys(keys), f => f.Code == "token.unreachable");
+    }
+
+    [Fact]
     public async Task WrongPin_StopsTheStart_WithAMessageNamingThePinAndNotItsValue()
     {
         var refused = await Assert.ThrowsAsync<HsmException>(() => RunningPortal.StartAsync(Settings("not the pin")));
