@@ -61,8 +61,9 @@ public static class ServerKeyPackager
 
         var certificates = new Pkcs12SafeContents();
         certificates.AddCertificate(certificate).Attributes.Add(keyId);
+        // The issuing CA completes the chain the browser presents; the root stays out, so importing
+        // the file never offers to trust a root (docs/certificate-authority.md, "Client certificates").
         certificates.AddCertificate(authority.Issuing);
-        certificates.AddCertificate(authority.Root);
         var keys = new Pkcs12SafeContents();
         keys.AddShroudedKey(key, password, pbe).Attributes.Add(keyId);
 

@@ -30,7 +30,7 @@ public sealed class ServerKeyPackagerTests : IDisposable
         // BouncyCastle opens it too: the key is the certificate's, the leaf verifies under the issuing CA.
         var (leaf, chain) = BouncyCastleJudge.Pkcs12(File.ReadAllBytes(path), Password, ca.Authority.Issuing.RawData);
         Assert.Equal(["1.3.6.1.5.5.7.3.2"], leaf.ExtendedKeyUsage);
-        Assert.True(chain >= 2, $"the file's certificates make a chain of {chain}: the issuing CA must be in it");
+        Assert.True(chain == 2, $"the file's certificates make a chain of {chain}: the leaf and the issuing CA, and no root");
     }
 
     [Fact]
@@ -68,6 +68,9 @@ public sealed class ServerKeyPackagerTests : IDisposable
         Assert.True(imported.ExitCode == 0, imported.All);
         Assert.Contains("PKCS12 IMPORT SUCCESSFUL", imported.All, StringComparison.Ordinal);
         Assert.Contains("u,u,u", listed.Output, StringComparison.Ordinal);
+        // Nothing imported as a trust anchor: the root is not in the file, and no certificate got a trust flag.
+        Assert.DoesNotContain("Enrollment Root CA", listed.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("C,", listed.Output, StringComparison.Ordinal);
     }
 
     private string Package(ServerKeyType type, Pkcs12Protection protection)

@@ -170,7 +170,8 @@ public sealed class Pickup(
         await audit.AppendAsync(db, new AuditEntry(user.Email!, "request.picked-up", id.ToString(), $"serial={result.Serial} method={methodName} key={key}", address));
         events.Publish(new RequestChange(id, user.Id, RequestState.Issued));
         await mail.IssuedAsync(user, result.Serial!, result.Certificate!.NotAfter.ToUniversalTime());
-        return (new PickedUp(result.Serial!, result.Certificate!, [authority.Issuing, authority.Root]), null);
+        // The leaf and the issuing CA, never the root: a file the user imports must not carry a trust anchor.
+        return (new PickedUp(result.Serial!, result.Certificate!, [authority.Issuing]), null);
     }
 
     /// <summary>Undoes a claim whose issuance did not produce a certificate.</summary>

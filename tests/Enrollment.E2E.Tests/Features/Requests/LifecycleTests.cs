@@ -107,8 +107,11 @@ public sealed class LifecycleTests(BrowserPortalFixture fixture) : IClassFixture
 
         await Assertions.Expect(page.GetByTestId("pickup-done")).ToContainTextAsync("is issued");
         var leaf = files.Write("leaf.pem", await page.GetByLabel("Certificate (PEM)").InputValueAsync());
-        var chain = files.Write("chain.pem", await page.GetByLabel("Chain: issuing CA and root (PEM)").InputValueAsync());
-        Assert.Contains("OK", OpenSsl.Ok(files.Path, "verify", "-CAfile", chain, "-purpose", "sslclient", leaf), StringComparison.Ordinal);
+        var chain = files.Write("chain.pem", await page.GetByLabel("Chain: issuing CA (PEM)").InputValueAsync());
+        // The chain shown is the issuing CA alone; the root comes from /pki/root.crt, never with a pickup.
+        var root = files.Write("root.pem", fixture.Portal.Services.GetRequiredService<Ca.Authority.CertificateAuthority>().Root.ExportCertificatePem());
+        Assert.DoesNotContain(File.ReadAllText(root).Trim(), File.ReadAllText(chain), StringComparison.Ordinal);
+        Assert.Contains("OK", OpenSsl.Ok(files.Path, "verify", "-CAfile", root, "-untrusted", chain, "-purpose", "sslclient", leaf), StringComparison.Ordinal);
         var subject = OpenSsl.Ok(files.Path, "x509", "-in", leaf, "-noout", "-subject", "-nameopt", "RFC2253");
         Assert.Contains($"CN={user.DisplayName}", subject, StringComparison.Ordinal);
         Assert.DoesNotContain("Forged", subject, StringComparison.Ordinal);
@@ -243,7 +246,7 @@ public sealed class LifecycleTests(BrowserPortalFixture fixture) : IClassFixture
         var issuing = fixture.Portal.Services.GetRequiredService<Ca.Authority.CertificateAuthority>().Issuing.RawData;
         var (read, chainLength) = BouncyCastleJudge.Pkcs12(File.ReadAllBytes(pkcs12), password, issuing);
         Assert.Equal(["1.3.6.1.5.5.7.3.2"], read.ExtendedKeyUsage);
-        Assert.True(chainLength >= 2, $"chain of {chainLength}");
+        Assert.True(chainLength == 2, $"chain of {chainLength}: the leaf and the issuing CA, never the root");
         return leaf;
     }
 

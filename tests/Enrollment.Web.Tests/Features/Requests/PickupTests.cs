@@ -30,7 +30,9 @@ public sealed class PickupTests(PortalFixture fixture) : IClassFixture<PortalFix
         Assert.Contains($"serialNumber={user.EmployeeId}", subject, StringComparison.Ordinal);
         Assert.DoesNotContain("Evil", subject, StringComparison.Ordinal);
         var chain = fixture.Files.Write("forged-chain.pem", issued.ChainPem);
-        Assert.Contains("OK", OpenSsl.Ok(fixture.Files.Path, "verify", "-CAfile", chain, "-purpose", "sslclient", leaf), StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Authority.Root.ExportCertificatePem(), issued.ChainPem, StringComparison.Ordinal);
+        var root = fixture.Files.Write("forged-root.pem", fixture.Authority.Root.ExportCertificatePem());
+        Assert.Contains("OK", OpenSsl.Ok(fixture.Files.Path, "verify", "-CAfile", root, "-untrusted", chain, "-purpose", "sslclient", leaf), StringComparison.Ordinal);
         var bouncy = BouncyCastleJudge.Certificate(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(issued.CertificatePem).RawData,
             fixture.Authority.Issuing.RawData);
         Assert.DoesNotContain("Evil", bouncy.Subject, StringComparison.Ordinal);
@@ -135,7 +137,9 @@ public sealed class PickupTests(PortalFixture fixture) : IClassFixture<PortalFix
         Assert.Null(refusal);
         var path = fixture.Files.Write("server.p12", file!);
         var all = OpenSsl.Ok(fixture.Files.Path, "pkcs12", "-in", path, "-passin", "pass:a file password of mine", "-nodes");
-        Assert.Equal(3, all.Split("BEGIN CERTIFICATE").Length - 1);
+        // The leaf and the issuing CA; no root, so importing the file offers to trust nothing.
+        Assert.Equal(2, all.Split("BEGIN CERTIFICATE").Length - 1);
+        Assert.DoesNotContain("subject=O = Enrollment, CN = Enrollment Root CA", OpenSsl.Ok(fixture.Files.Path, "pkcs12", "-in", path, "-passin", "pass:a file password of mine", "-nokeys", "-info"), StringComparison.Ordinal);
         Assert.Contains("BEGIN PRIVATE KEY", all, StringComparison.Ordinal);
         var leaf = fixture.Files.Write("server-leaf.pem",
             OpenSsl.Ok(fixture.Files.Path, "pkcs12", "-in", path, "-passin", "pass:a file password of mine", "-nokeys", "-clcerts"));
@@ -144,7 +148,7 @@ public sealed class PickupTests(PortalFixture fixture) : IClassFixture<PortalFix
         // BouncyCastle opens the same file: its key is the leaf's, the chain runs to the root.
         var (bouncyLeaf, chainLength) = BouncyCastleJudge.Pkcs12(file!, "a file password of mine", fixture.Authority.Issuing.RawData);
         Assert.Equal(new Org.BouncyCastle.Math.BigInteger(issued.Serial, 16), bouncyLeaf.Serial);
-        Assert.Equal(3, chainLength);
+        Assert.Equal(2, chainLength);
     }
 
     [Fact]
