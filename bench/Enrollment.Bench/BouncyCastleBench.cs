@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -24,14 +23,14 @@ internal static class BouncyCastleBench
         var bouncyKey = DotNetUtilities.GetKeyPair(key).Private;
         var data = RandomNumberGenerator.GetBytes(256);
 
-        Report("sign_bcl_seconds", Median(3, () =>
+        PageBench.Report("sign_bcl_seconds", Timing.Median(3, () =>
         {
             for (var i = 0; i < signatures; i++)
             {
                 key.SignData(data, HashAlgorithmName.SHA256);
             }
         }));
-        Report("sign_bouncycastle_seconds", Median(3, () =>
+        PageBench.Report("sign_bouncycastle_seconds", Timing.Median(3, () =>
         {
             var signer = SignerUtilities.GetSigner("SHA256withECDSA");
             for (var i = 0; i < signatures; i++)
@@ -45,9 +44,9 @@ internal static class BouncyCastleBench
         var now = DateTimeOffset.UtcNow;
         var entries = Enumerable.Range(0, crlEntries)
             .Select(i => new RevokedEntry(SerialNumber.Create(), now.AddSeconds(-i), RevocationReason.KeyCompromise)).ToList();
-        Report("crl_ours_seconds", Median(3, () => CrlEncoder.Encode(authority.Authority, 1, now, now.AddDays(7), entries)));
+        PageBench.Report("crl_ours_seconds", Timing.Median(3, () => CrlEncoder.Encode(authority.Authority, 1, now, now.AddDays(7), entries)));
         var issuer = new X509CertificateParser().ReadCertificate(authority.Authority.Issuing.RawData);
-        Report("crl_bouncycastle_seconds", Median(3, () =>
+        PageBench.Report("crl_bouncycastle_seconds", Timing.Median(3, () =>
         {
             var generator = new X509V2CrlGenerator();
             generator.SetIssuerDN(issuer.SubjectDN);
@@ -61,7 +60,7 @@ internal static class BouncyCastleBench
             generator.Generate(new Asn1SignatureFactory("SHA256withECDSA", bouncyKey));
         }));
         using var signingIssuer = authority.Authority.Issuing.CopyWithPrivateKey(key);
-        Report("crl_bcl_seconds", Median(3, () =>
+        PageBench.Report("crl_bcl_seconds", Timing.Median(3, () =>
         {
             var builder = new CertificateRevocationListBuilder();
             foreach (var entry in entries)
@@ -73,18 +72,5 @@ internal static class BouncyCastleBench
         return 0;
     }
 
-    /// <summary>The median of <paramref name="rounds"/> timed runs after one warm-up run.</summary>
-    private static double Median(int rounds, Action run)
-    {
-        run();
-        var seconds = Enumerable.Range(0, rounds).Select(_ =>
-        {
-            var watch = Stopwatch.StartNew();
-            run();
-            return watch.Elapsed.TotalSeconds;
-        }).Order().ToList();
-        return seconds[rounds / 2];
-    }
 
-    private static void Report(string key, double seconds) => Console.WriteLine(FormattableString.Invariant($"{key}={seconds:0.###}"));
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Enrollment.Ca.Hsm;
@@ -21,8 +20,8 @@ internal static class HsmBench
         using var inToken = new TestAuthority(issuingKeyBits: 384, token: token);
         foreach (var (name, ca) in new[] { ("software", software), ("token", inToken) })
         {
-            Report($"issue_{name}_seconds", Median(() => Issue(ca, count)));
-            Report($"ocsp_{name}_seconds", Median(() => Resign(ca, count)));
+            PageBench.Report($"issue_{name}_seconds", Timing.Median(3, () => Issue(ca, count)));
+            PageBench.Report($"ocsp_{name}_seconds", Timing.Median(3, () => Resign(ca, count)));
         }
         return 0;
     }
@@ -70,17 +69,5 @@ internal static class HsmBench
         return writer.Encode();
     }
 
-    private static double Median(Action run)
-    {
-        run();
-        var seconds = Enumerable.Range(0, 3).Select(_ =>
-        {
-            var watch = Stopwatch.StartNew();
-            run();
-            return watch.Elapsed.TotalSeconds;
-        }).Order().ToList();
-        return seconds[1];
-    }
 
-    private static void Report(string key, double seconds) => Console.WriteLine(FormattableString.Invariant($"{key}={seconds:0.###}"));
 }
