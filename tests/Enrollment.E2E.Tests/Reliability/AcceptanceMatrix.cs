@@ -101,11 +101,8 @@ public static partial class AcceptanceMatrix
         return "verdict:" + await page.Locator("[data-verdict]").GetAttributeAsync("data-verdict");
     }
 
-    private static Dictionary<string, string> Forwarded((X509Certificate2 Certificate, ECDsa Key) presented) => new()
-    {
-        ["X-CLIENTCERT"] = Uri.EscapeDataString(presented.Certificate.ExportCertificatePem() + "\n"),
-        ["X-CLIENTCERT-VERIFY"] = "SUCCESS",
-    };
+    private static Dictionary<string, string> Forwarded((X509Certificate2 Certificate, ECDsa Key) presented) =>
+        PortalSession.ForwardedCertificate(presented.Certificate);
 
     private static async Task<(X509Certificate2, ECDsa)?> RevokedAsync(BrowserPortalFixture fixture, Data.Entities.EnrollmentUser user, RevocationReason reason)
     {

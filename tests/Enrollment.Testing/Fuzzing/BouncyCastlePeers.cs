@@ -18,24 +18,25 @@ public static partial class BouncyCastlePeers
 {
     public static FuzzOutcome Csr(byte[] input) => Judge(() =>
     {
+        var pem = LooksLikePem(input);
         string? pemNote = null;
         byte[]? der;
         try
         {
-            der = LooksLikePem(input) ? PemBlock(Encoding.UTF8.GetString(input), out pemNote, "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST") : input;
+            der = pem ? PemBlock(Encoding.UTF8.GetString(input), out pemNote, "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST") : input;
         }
         catch (IOException e) when (e.Message.Contains("not found", StringComparison.Ordinal))
         {
             // BouncyCastle's PemReader: "-----END ... not found".
             return FuzzOutcome.Refuse("a PEM block without its end line");
         }
-        if (der is not null && LooksLikePem(input) && !IsUtf8(input))
-        {
-            pemNote = "reads text that is not UTF-8";
-        }
         if (der is null)
         {
             return FuzzOutcome.Refuse("no CERTIFICATE REQUEST block");
+        }
+        if (pem && !IsUtf8(input))
+        {
+            pemNote = "reads text that is not UTF-8";
         }
         var sequence = (Asn1Sequence)ReadAsn1(der, out var note);
         var request = new Pkcs10CertificationRequest(sequence);

@@ -21,6 +21,13 @@ public sealed partial class PortalSession : IDisposable
         this.cookies = cookies;
     }
 
+    /// <summary>The certificate headers a front server sends for a certificate it verified ($ssl_client_escaped_cert, $ssl_client_verify).</summary>
+    public static Dictionary<string, string> ForwardedCertificate(X509Certificate2 certificate) => new()
+    {
+        ["X-CLIENTCERT"] = Uri.EscapeDataString(certificate.ExportCertificatePem() + "\n"),
+        ["X-CLIENTCERT-VERIFY"] = "SUCCESS",
+    };
+
     /// <summary>A visitor who has not signed in.</summary>
     public static PortalSession Anonymous(RunningPortal portal, IPAddress? from = null, string? unixSocket = null) => Create(portal, from, unixSocket);
 

@@ -143,13 +143,9 @@ public sealed class ProxyModeTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await portal.DisposeAsync();
 
-    private static Dictionary<string, string> Forwarded(X509Certificate2 certificate) => new()
-    {
-        // What nginx sends: $ssl_client_escaped_cert, $ssl_client_verify, $ssl_client_serial.
-        ["X-CLIENTCERT"] = Uri.EscapeDataString(certificate.ExportCertificatePem() + "\n"),
-        ["X-CLIENTCERT-VERIFY"] = "SUCCESS",
-        ["X-CLIENTCERT-SERIAL"] = certificate.SerialNumber,
-    };
+    // What nginx sends: $ssl_client_escaped_cert, $ssl_client_verify, $ssl_client_serial.
+    private static Dictionary<string, string> Forwarded(X509Certificate2 certificate) =>
+        new(PortalSession.ForwardedCertificate(certificate)) { ["X-CLIENTCERT-SERIAL"] = certificate.SerialNumber };
 
     private Task<(EnrollmentUser User, X509Certificate2 Certificate)> UserWithCertificateAsync(string email) =>
         PortalUsers.WithCertificateAsync(portal, email, Password);

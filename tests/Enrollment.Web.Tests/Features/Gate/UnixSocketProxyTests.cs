@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Enrollment.Testing;
 using Enrollment.Web.Tests.Infrastructure;
 
@@ -32,7 +31,7 @@ public sealed class UnixSocketProxyTests : IAsyncLifetime
         var (user, certificate) = await PortalUsers.WithCertificateAsync(trusting, "socket-own@example.com", Password);
         using var session = await PortalSession.SignInAsync(trusting, user.Email!, Password, unixSocket: sockets.File("trusting.sock"));
 
-        Assert.Equal("None", await session.CertificateVerdictAsync(Forwarded(certificate)));
+        Assert.Equal("None", await session.CertificateVerdictAsync(PortalSession.ForwardedCertificate(certificate)));
     }
 
     [Fact]
@@ -41,7 +40,7 @@ public sealed class UnixSocketProxyTests : IAsyncLifetime
         var (user, certificate) = await PortalUsers.WithCertificateAsync(trusting, "socket-tcp@example.com", Password);
         using var session = await PortalSession.SignInAsync(trusting, user.Email!, Password);
 
-        Assert.Equal("NoCertificate", await session.CertificateVerdictAsync(Forwarded(certificate)));
+        Assert.Equal("NoCertificate", await session.CertificateVerdictAsync(PortalSession.ForwardedCertificate(certificate)));
     }
 
     [Fact]
@@ -50,7 +49,7 @@ public sealed class UnixSocketProxyTests : IAsyncLifetime
         var (user, certificate) = await PortalUsers.WithCertificateAsync(undeclared, "socket-undeclared@example.com", Password);
         using var session = await PortalSession.SignInAsync(undeclared, user.Email!, Password, unixSocket: sockets.File("undeclared.sock"));
 
-        Assert.Equal("NoCertificate", await session.CertificateVerdictAsync(Forwarded(certificate)));
+        Assert.Equal("NoCertificate", await session.CertificateVerdictAsync(PortalSession.ForwardedCertificate(certificate)));
     }
 
     [Fact]
@@ -75,10 +74,4 @@ public sealed class UnixSocketProxyTests : IAsyncLifetime
         await undeclared.DisposeAsync();
         sockets.Dispose();
     }
-
-    private static Dictionary<string, string> Forwarded(X509Certificate2 certificate) => new()
-    {
-        ["X-CLIENTCERT"] = Uri.EscapeDataString(certificate.ExportCertificatePem() + "\n"),
-        ["X-CLIENTCERT-VERIFY"] = "SUCCESS",
-    };
 }
