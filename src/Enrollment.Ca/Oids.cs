@@ -32,6 +32,7 @@ public static class Oids
     public const string CrlDistributionPoints = "2.5.29.31";
     public const string AuthorityKeyIdentifier = "2.5.29.35";
     public const string ExtendedKeyUsage = "2.5.29.37";
+    public const string NameConstraints = "2.5.29.30";
     public const string AuthorityInfoAccess = "1.3.6.1.5.5.7.1.1";
 
     public const string ClientAuth = "1.3.6.1.5.5.7.3.2";

@@ -58,3 +58,35 @@ public static class Command
         return new CommandResult(process.ExitCode, output.Result, error.Result);
     }
 }
+
+/// <summary>NSS's own chain verifier (vfychain), with a test CA's root trusted in a fresh database.</summary>
+public static class Nss
+{
+    public static string TrustingRoot(TestAuthority ca) =>
+        CreateDatabase(Path.Combine(ca.Files.Path, $"nssdb-{Guid.NewGuid():N}"), ca.RootPem);
+
+    /// <summary>A new NSS database in <paramref name="database"/> that trusts these roots (PEM files) for TLS.</summary>
+    public static string CreateDatabase(string database, params string[] trustedRootPems)
+    {
+        Directory.CreateDirectory(database);
+        Ok(Command.Run("certutil", database, "-N", "-d", "sql:" + database, "--empty-password"));
+        foreach (var (pem, index) in trustedRootPems.Select((pem, index) => (pem, index)))
+        {
+            Ok(Command.Run("certutil", database, "-A", "-d", "sql:" + database, "-n", $"root-{index}", "-t", "CT,C,C", "-a", "-i", pem));
+        }
+        return database;
+    }
+
+    /// <summary>vfychain -u: 0 is an SSL client, 1 an SSL server.</summary>
+    public static CommandResult VerifyChain(TestAuthority ca, string database, string usage, System.Security.Cryptography.X509Certificates.X509Certificate2 leaf) =>
+        Command.Run("vfychain", ca.Files.Path, "-d", "sql:" + database, "-u", usage, "-a",
+            ca.Files.Write($"nss-leaf-{Guid.NewGuid():N}.pem", leaf.ExportCertificatePem()), "-a", ca.IssuingPem);
+
+    private static void Ok(CommandResult result)
+    {
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException(result.All);
+        }
+    }
+}

@@ -35,6 +35,10 @@ public sealed class CaGenerator(CaGenerationOptions options, PublicationUrls url
         var key = existingKey ?? ECDsa.Create(IssuingCurve);
         var request = new CertificateRequest(Name(options.IssuingName), key, HashAlgorithmName.SHA384);
         AddCaExtensions(request, pathLength: 0);
+        // What a stolen issuing key could sign is limited to what this portal issues: client
+        // certificates and its OCSP signer, never a certificate for a web site.
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(Oids.ClientAuth), new Oid(Oids.OcspSigning)], false));
+        request.CertificateExtensions.Add(IssuingNameConstraints.NoHostNames());
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
         request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension(null, [urls.RootCertificate.AbsoluteUri]));
         var notAfter = Min(now + options.IssuingLifetime, root.NotAfter);

@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
+using Enrollment.Ca.Authority;
 
 namespace Enrollment.Ca.Issuance;
 
@@ -20,6 +21,9 @@ public sealed record CertificateSubject(string DisplayName, string Organization,
     public static readonly Refusal DisplayNameCharacters = new("subject.display-name-characters",
         "A name may not contain control or text-direction characters, nor any of , + \" \\ < > ; =, nor begin with # or a space.");
 
+    public static readonly Refusal DisplayNameLikeHostName = new("subject.display-name-host",
+        "A name that reads as a host name (such as j.smith) cannot be a certificate's name: add a space or write it out (J. Smith).");
+
     /// <summary>
     /// A refusal when <paramref name="name"/> cannot be a certificate's common name as shown: control
     /// characters, invisible format characters (U+202E RIGHT-TO-LEFT OVERRIDE and the other bidi
@@ -33,7 +37,12 @@ public sealed record CertificateSubject(string DisplayName, string Organization,
         }
         var unsafeCharacter = name.Any(c => char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format
                                             || NameMetacharacters.Contains(c));
-        return unsafeCharacter || name[0] is '#' or ' ' || name[^1] == ' ' ? DisplayNameCharacters : null;
+        if (unsafeCharacter || name[0] is '#' or ' ' || name[^1] == ' ')
+        {
+            return DisplayNameCharacters;
+        }
+        // Under the issuing CA's name constraints, verifiers would refuse such a certificate (IssuingNameConstraints).
+        return IssuingNameConstraints.ReadsAsHostName(name) ? DisplayNameLikeHostName : null;
     }
 
     /// <summary>A refusal when the record cannot make a valid certificate subject.</summary>
