@@ -38,25 +38,57 @@ public sealed class CaProvisioner(CaStore store, CaGenerator generator, TimeProv
 
     /// <summary>
     /// Signs a new root CRL when one is due and we hold the root key; returns whether it did. An
-    /// imported hierarchy's root CRL comes from the organisation's own PKI instead.
+    /// imported hierarchy's root CRL comes from the organisation's own PKI, an offline root's from
+    /// <see cref="SignRootCrl"/> when the operator brings the key back.
     /// </summary>
     public bool RenewRootCrlIfDue(CertificateAuthority authority)
     {
-        var current = store.LoadRootCrl();
-        if (!RootCrl.IsDue(current, time.GetUtcNow()))
+        if (!RootCrl.IsDue(store.LoadRootCrl(), time.GetUtcNow()))
         {
             return false;
         }
         using var rootKey = store.OpenRootKey();
-        using var rootPublic = authority.Root.GetECDsaPublicKey();
-        if (rootKey is null || rootPublic is null
-            || !rootKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(rootPublic.ExportSubjectPublicKeyInfo()))
+        if (rootKey is null || !IsKeyOf(rootKey, authority.Root))
         {
             return false;
         }
-        var number = current is null ? BigInteger.One : CrlInfo.Read(current).Number + 1;
-        store.SaveRootCrl(RootCrl.Sign(authority.Root, rootKey, number, time.GetUtcNow()));
+        SignRootCrl(authority, rootKey);
         return true;
+    }
+
+    /// <summary>The root's next CRL, numbered after the current one, signed with the given root key.</summary>
+    public CrlInfo SignRootCrl(CertificateAuthority authority, ECDsa rootKey, TimeSpan? validity = null)
+    {
+        if (!IsKeyOf(rootKey, authority.Root))
+        {
+            throw new CryptographicException($"The key is not the key of the root {authority.Root.Subject}.");
+        }
+        var current = store.LoadRootCrl();
+        var number = current is null ? BigInteger.One : CrlInfo.Read(current).Number + 1;
+        var crl = RootCrl.Sign(authority.Root, rootKey, number, time.GetUtcNow(), validity);
+        store.SaveRootCrl(crl);
+        return CrlInfo.Read(crl);
+    }
+
+    /// <summary>
+    /// A new hierarchy whose root key never rests in the data directory: the root signs the issuing
+    /// CA and its first CRL, and the key is handed back for the operator to keep offline.
+    /// </summary>
+    public (CertificateAuthority Authority, ECDsa RootKey) CreateWithOfflineRoot(TimeSpan rootCrlValidity)
+    {
+        // The root key is made in memory even with an HSM: it is going to a file the operator keeps.
+        var (authority, rootKey) = generator.CreateHierarchy(
+            store.CreateKey("issuing", generator.IssuingCurve), store.CreateKey("ocsp-signer", ECCurve.NamedCurves.nistP256),
+            ECDsa.Create(ECCurve.NamedCurves.nistP384));
+        store.Save(authority, rootKey: null);
+        SignRootCrl(authority, rootKey, rootCrlValidity);
+        return (authority, rootKey);
+    }
+
+    private static bool IsKeyOf(ECDsa key, X509Certificate2 certificate)
+    {
+        using var certificateKey = certificate.GetECDsaPublicKey();
+        return certificateKey is not null && key.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(certificateKey.ExportSubjectPublicKeyInfo());
     }
 
     /// <summary>

@@ -61,6 +61,28 @@ public sealed class CaStore(string directory, ICaKeyProtector protector)
     /// <summary>The root key when we hold it (the embedded default), else null.</summary>
     public ECDsa? OpenRootKey() => File.Exists(PathOf("root.key")) ? protector.Open(File.ReadAllBytes(PathOf("root.key"))) : null;
 
+    /// <summary>Whether the root key is in this data directory (online), rather than offline or elsewhere.</summary>
+    public bool HoldsRootKey => File.Exists(PathOf("root.key"));
+
+    /// <summary>
+    /// Removes the sealed root key once it is kept offline: overwritten, then deleted (what the
+    /// file system keeps of it beyond that is sealed anyway).
+    /// </summary>
+    public void RemoveRootKey()
+    {
+        var path = PathOf("root.key");
+        if (!File.Exists(path))
+        {
+            return;
+        }
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            stream.Write(new byte[stream.Length]);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Delete(path);
+    }
+
     /// <summary>The root's CRL (DER) when one was signed here, else null.</summary>
     public byte[]? LoadRootCrl() => File.Exists(PathOf(RootCrlFile)) ? File.ReadAllBytes(PathOf(RootCrlFile)) : null;
 

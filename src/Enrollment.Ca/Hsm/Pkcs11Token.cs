@@ -122,6 +122,45 @@ public sealed class Pkcs11Token : IDisposable
     }
 
     /// <summary>
+    /// The AES-256 key with this label, generated when the token holds none: sensitive, not
+    /// extractable, able to encrypt and decrypt and nothing else (it seals the Data Protection key ring).
+    /// </summary>
+    public TokenAesKey FindOrGenerateAesKey(string label)
+    {
+        lock (gate)
+        {
+            var key = session.FindAllObjects([Attribute(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), Attribute(CKA.CKA_LABEL, label)]).SingleOrDefault()
+                ?? session.GenerateKey(Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN),
+                [
+                    Attribute(CKA.CKA_TOKEN, true), Attribute(CKA.CKA_PRIVATE, true), Attribute(CKA.CKA_LABEL, label),
+                    Factories.ObjectAttributeFactory.Create(CKA.CKA_VALUE_LEN, 32UL),
+                    Attribute(CKA.CKA_ENCRYPT, true), Attribute(CKA.CKA_DECRYPT, true), Attribute(CKA.CKA_SENSITIVE, true),
+                    Attribute(CKA.CKA_EXTRACTABLE, false), Attribute(CKA.CKA_WRAP, false), Attribute(CKA.CKA_UNWRAP, false),
+                    Attribute(CKA.CKA_SIGN, false), Attribute(CKA.CKA_DERIVE, false),
+                ]);
+            return new TokenAesKey(this, key, label);
+        }
+    }
+
+    /// <summary>AES-GCM in the token with a 96-bit nonce and a 128-bit tag: the ciphertext followed by the tag.</summary>
+    internal byte[] AesGcm(IObjectHandle key, byte[] nonce, byte[] data, bool encrypt)
+    {
+        lock (gate)
+        {
+            try
+            {
+                using var parameters = Factories.MechanismParamsFactory.CreateCkGcmParams(nonce, 96, [], 128);
+                var mechanism = Factories.MechanismFactory.Create(CKM.CKM_AES_GCM, parameters);
+                return encrypt ? session.Encrypt(mechanism, key, data) : session.Decrypt(mechanism, key, data);
+            }
+            catch (Exception e) when (e is Pkcs11Exception or ObjectDisposedException)
+            {
+                throw new HsmException($"The token '{Label}' did not {(encrypt ? "seal" : "open")} the data ({(e as Pkcs11Exception)?.RV.ToString() ?? "session closed"}).", e);
+            }
+        }
+    }
+
+    /// <summary>
     /// The token as the CA health page shows it: whether it answers, whether our login holds, and
     /// which of the given key labels it still holds. Never throws: an unreachable token is a state.
     /// </summary>

@@ -14,12 +14,15 @@ public static class RootCrl
 {
     public static readonly TimeSpan Validity = TimeSpan.FromDays(90);
 
-    public static byte[] Sign(X509Certificate2 root, ECDsa rootKey, BigInteger number, DateTimeOffset now)
+    /// <summary>The longest validity the offline root's verb allows: a year between visits to the safe.</summary>
+    public static readonly TimeSpan LongestValidity = TimeSpan.FromDays(366);
+
+    public static byte[] Sign(X509Certificate2 root, ECDsa rootKey, BigInteger number, DateTimeOffset now, TimeSpan? validity = null)
     {
         // A handful of bytes: the BCL builder's cost with many entries (docs/pitfalls.md, "CRL encoding") does not arise.
         // Through a signature generator, so the root key may be in a token.
         return new CertificateRevocationListBuilder().Build(root.SubjectName, X509SignatureGenerator.CreateForECDsa(rootKey), number,
-            now + Validity, HashAlgorithmName.SHA384, X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false), now);
+            now + (validity ?? Validity), HashAlgorithmName.SHA384, X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false), now);
     }
 
     /// <summary>Whether a new root CRL is due: none yet, or less than a third of its validity left.</summary>

@@ -90,6 +90,14 @@ public sealed class RevocationRecords(IDbContextFactory<EnrollmentDbContext> fac
         return value;
     }
 
+    /// <summary>Serials of issued certificates revoked at or after <paramref name="sinceUtc"/>: what a change of epoch may have been.</summary>
+    public async Task<List<string>> RevokedSinceAsync(DateTime sinceUtc, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Certificates.Where(c => c.State == IssuanceState.Issued && c.RevokedAt >= sinceUtc)
+            .Select(c => c.SerialNumber).ToListAsync(cancellationToken);
+    }
+
     /// <summary>The revocation epoch: it changes whenever any certificate's status changes.</summary>
     public async Task<long> ReadEpochAsync(CancellationToken cancellationToken)
     {

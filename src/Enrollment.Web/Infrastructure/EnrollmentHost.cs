@@ -39,6 +39,14 @@ public static class EnrollmentHost
             // Fixed, so static assets and Data Protection are found the same under a test host.
             ApplicationName = typeof(EnrollmentHost).Assembly.GetName().Name,
         });
+        // The same service provider in every environment: Development (the README's run command and the
+        // tests) would otherwise validate every registration at build, and the admin verbs register
+        // the account services without the web parts they need only in a request.
+        builder.Host.UseDefaultServiceProvider(options =>
+        {
+            options.ValidateOnBuild = false;
+            options.ValidateScopes = false;
+        });
         // Serve wwwroot from the build output under `dotnet run` in any environment; a no-op once published.
         builder.WebHost.UseStaticWebAssets();
         builder.AddEnrollmentCore();

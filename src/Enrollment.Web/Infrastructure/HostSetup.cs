@@ -1,7 +1,10 @@
 using Enrollment.Data;
 using Enrollment.Data.Sqlite;
 using Enrollment.Web.Features.Account;
+using Enrollment.Web.Features.Authority.KeyRing;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Enrollment.Web.Shared;
 
@@ -28,6 +31,10 @@ public static class HostSetup
         services.AddDataProtection()
             .PersistKeysToFileSystem(new DirectoryInfo(options.PathOf("keys")))
             .SetApplicationName("Enrollment");
+        // Sealed at rest with the HSM or the CA key passphrase (docs/certificate-authority.md, "The key ring").
+        services.TryAddSingleton<KeyRingProtection>();
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>, SealKeyRingOptions>();
+        services.AddSingleton<IValidateOptions<CaOptions>, KeyCustodyValidation>();
 
         // Mail and refusals speak the user's language in the admin verbs too.
         services.AddLocalization();

@@ -21,6 +21,8 @@ public static partial class StartupInitializer
     {
         // Settings first: a typo must stop the start before anything is created or migrated.
         services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+        // Before anything reads the key ring: keys written in clear get sealed, a ring that does not open stops the start.
+        services.GetRequiredService<Features.Authority.KeyRing.KeyRingProtection>().SealAndCheck();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         await DatabaseInitializer.InitializeAsync(db, cancellationToken);
@@ -49,6 +51,10 @@ public static partial class StartupInitializer
                 $"root={authority.Root.Thumbprint} issuing={authority.Issuing.Thumbprint}"), cancellationToken);
             LogCaCreated(logger, authority.Issuing.Subject, authority.Issuing.Thumbprint);
         }
+        if (!services.GetRequiredService<IHostEnvironment>().IsDevelopment() && services.GetRequiredService<CaStore>().HoldsRootKey)
+        {
+            LogRootKeyOnline(logger, services.GetRequiredService<CaStore>().Directory);
+        }
         var abandoned = await services.GetRequiredService<EfIssuanceLedger>().AbandonUnfinishedAsync(cancellationToken);
         var crl = services.GetRequiredService<CrlPublisher>();
         if (abandoned > 0)
@@ -66,6 +72,9 @@ public static partial class StartupInitializer
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Generated a new CA: issuing CA {Subject} ({Thumbprint})")]
     private static partial void LogCaCreated(ILogger logger, string subject, string thumbprint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The root CA key is online in {Directory}: take it offline with 'ca root take-offline --out FILE' and keep the file in a safe")]
+    private static partial void LogRootKeyOnline(ILogger logger, string directory);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} issuance(s) did not finish before the last stop; their serials are now listed as revoked")]
     private static partial void LogAbandoned(ILogger logger, int count);

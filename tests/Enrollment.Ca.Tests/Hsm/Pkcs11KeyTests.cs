@@ -81,6 +81,24 @@ public sealed class Pkcs11KeyTests : IDisposable
         Assert.Throws<CryptographicException>(() => issuingKey.ExportPkcs8PrivateKey());
     }
 
+    /// <summary>The AES key that seals the Data Protection key ring: AES-GCM in the token, found again by label, never read out.</summary>
+    [Fact]
+    public void AesKey_SealsAndOpensInTheToken_RefusesATamperedSeal_AndCannotBeRead()
+    {
+        var key = token.FindOrGenerateAesKey("ring");
+        var plaintext = "<masterKey>a ring key</masterKey>"u8.ToArray();
+
+        var sealedData = key.Seal(plaintext);
+        using var reopened = Pkcs11Token.Open(settings);
+        var opened = reopened.FindOrGenerateAesKey("ring").Open(sealedData);
+        sealedData[^1] ^= 1;
+
+        Assert.Equal(plaintext, opened);
+        Assert.NotEqual(key.Seal(plaintext)[..12], key.Seal(plaintext)[..12]);
+        Assert.Throws<HsmException>(() => key.Open(sealedData));
+        Assert.Throws<AttributeValueException>(key.ReadValueFromToken);
+    }
+
     [Fact]
     public void Key_IsFoundAgainByLabel_InANewSession()
     {

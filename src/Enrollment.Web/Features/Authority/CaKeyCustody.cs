@@ -16,17 +16,24 @@ public enum KeyStorage
     DataProtection,
 }
 
-/// <summary>The keys' storage and, for a token, its state now.</summary>
-public sealed record KeyCustodyReport(KeyStorage Storage, TokenState? Token);
+/// <summary>
+/// The keys' storage and, for a token, its state now; whether the root key is in the data directory,
+/// and whether that is to be warned about (outside the Development environment).
+/// </summary>
+public sealed record KeyCustodyReport(KeyStorage Storage, TokenState? Token, bool RootKeyOnline = false, bool WarnRootKeyOnline = false);
 
 /// <summary>Tells where the CA keys live and, with a token, whether it answers and still holds the keys in use.</summary>
-public sealed class CaKeyCustody(ICaKeyProtector protector, CertificateAuthority authority)
+public sealed class CaKeyCustody(ICaKeyProtector protector, CertificateAuthority authority, CaStore store, IHostEnvironment environment)
 {
-    public KeyCustodyReport Describe() => protector switch
+    public KeyCustodyReport Describe()
     {
-        TokenKeyProtector token => new KeyCustodyReport(KeyStorage.Token, token.Token.Probe(
-            new[] { authority.IssuingKey, authority.OcspSignerKey }.OfType<Pkcs11ECDsa>().Select(k => k.Label).ToList())),
-        PassphraseKeyProtector => new KeyCustodyReport(KeyStorage.Passphrase, null),
-        _ => new KeyCustodyReport(KeyStorage.DataProtection, null),
-    };
+        var report = protector switch
+        {
+            TokenKeyProtector token => new KeyCustodyReport(KeyStorage.Token, token.Token.Probe(
+                new[] { authority.IssuingKey, authority.OcspSignerKey }.OfType<Pkcs11ECDsa>().Select(k => k.Label).ToList())),
+            PassphraseKeyProtector => new KeyCustodyReport(KeyStorage.Passphrase, null),
+            _ => new KeyCustodyReport(KeyStorage.DataProtection, null),
+        };
+        return report with { RootKeyOnline = store.HoldsRootKey, WarnRootKeyOnline = store.HoldsRootKey && !environment.IsDevelopment() };
+    }
 }

@@ -5,8 +5,8 @@ namespace Enrollment.Web.Features.Publication;
 
 /// <summary>
 /// Keeps published revocation data current: re-publishes the CRL before it goes stale, renews the
-/// OCSP signer and the root's CRL when due (<see cref="CaRenewal"/>), and drops cached OCSP answers
-/// when another process (an admin verb) changed a certificate's status.
+/// OCSP signer and the root's CRL when due (<see cref="CaRenewal"/>), and drops the cached OCSP
+/// answers of certificates another process (an admin verb, another node) revoked.
 /// </summary>
 public sealed partial class PublicationRefreshService(
     CrlPublisher crl, CaRenewal renewal, OcspResponder responder, RevocationRecords records, TimeProvider time, ILogger<PublicationRefreshService> logger)
@@ -15,7 +15,14 @@ public sealed partial class PublicationRefreshService(
     /// <summary>How often the revocation epoch is read: one tiny query, the bound on cross-process staleness.</summary>
     private static readonly TimeSpan EpochInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How far before the last check a revocation found at an epoch change is looked for: covers clocks
+    /// of other processes or nodes that run behind ours.
+    /// </summary>
+    private static readonly TimeSpan ClockMargin = TimeSpan.FromHours(1);
+
     private long epoch;
+    private DateTimeOffset epochReadAt;
 
     /// <summary>
     /// A status changed since the CRL was last checked: check (and publish) every second until it is
@@ -25,6 +32,7 @@ public sealed partial class PublicationRefreshService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        epochReadAt = time.GetUtcNow();
         epoch = await records.ReadEpochAsync(stoppingToken);
         using var timer = new PeriodicTimer(EpochInterval, time);
         var tick = 0;
@@ -54,11 +62,19 @@ public sealed partial class PublicationRefreshService(
 
     private async Task CheckEpochAsync(CancellationToken cancellationToken)
     {
+        var readAt = time.GetUtcNow();
         var current = await records.ReadEpochAsync(cancellationToken);
         if (current != epoch)
         {
+            // Only the answers of certificates revoked since: an abandoned issuance (a serial never
+            // valid, listed in the CRL) changes the epoch too, and must not cost the answers that
+            // OCSP would still serve while the signer's token does not answer.
+            foreach (var serial in await records.RevokedSinceAsync((epochReadAt - ClockMargin).UtcDateTime, cancellationToken))
+            {
+                responder.Invalidate(serial);
+            }
             epoch = current;
-            responder.Clear();
+            epochReadAt = readAt;
             crlToCheck = true;
         }
     }

@@ -38,4 +38,41 @@ public sealed class NginxCrlTests(NginxCrlOnlyFrontFixture fixture) : FrontCrlTe
         Assert.Contains("does not verify", result.All, StringComparison.Ordinal);
         Assert.Equal(before, Fixture.CrlFileText);
     }
+
+    /// <summary>
+    /// The root taken offline, then its next CRL signed with the key brought back: refresh-crl.sh
+    /// fetches it, nginx reloads, and a valid certificate still passes nginx's CRL check at every level.
+    /// </summary>
+    [Fact]
+    public async Task RootCrl_SignedByTheOfflineRootVerb_IsFetchedByRefreshCrl_AndNginxStillAcceptsACertificate()
+    {
+        using var files = new Testing.TemporaryDirectory();
+        var variable = $"ENROLLMENT_TEST_ROOT_{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(variable, "the offline root's passphrase");
+        var keyFile = files.File("root-key.pem");
+        Assert.Equal("", await VerbAsync("ca", "root", "take-offline", "--out", keyFile, "--passphrase-env", variable));
+        Assert.Equal("", await VerbAsync("ca", "root", "crl", "--root-key", keyFile, "--passphrase-env", variable, "--root-crl-days", "200"));
+        var signed = File.ReadAllBytes(Path.Combine(Fixture.Portal.DataDirectory, "ca", CaStore.RootCrlFile));
+        Assert.Equal(3, (int)CrlInfo.Read(signed).Number);
+
+        await Fixture.RefreshCrlAsync();
+        var user = await Fixture.AddUserAsync("offline-root-crl@example.com");
+        var issued = await Fixture.IssueAsync(user);
+        var page = await Fixture.NewPageWithCertificateAsync(issued);
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!);
+        await page.GotoAsync("account/certificate");
+
+        Assert.Contains(PemEncoding.WriteString("X509 CRL", signed), Fixture.CrlFileText.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "None");
+        Environment.SetEnvironmentVariable(variable, null);
+    }
+
+    /// <summary>An admin verb on the fixture portal's data directory, as the operator runs it beside the portal; its error output.</summary>
+    private async Task<string> VerbAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await Web.CommandLine.AdminCommandLine.RunAsync([.. args, "--data-dir", Fixture.Portal.DataDirectory], output, error);
+        return code == 0 ? error.ToString() : $"exit {code}: {error}";
+    }
 }

@@ -73,9 +73,17 @@ public static class CaHealthEvaluator
         return (chain, crlFacts, findings);
     }
 
-    /// <summary>A token that does not answer, has lost our login, or lacks a key in use: nothing can be signed.</summary>
+    /// <summary>
+    /// The root key online outside Development; a token that does not answer, has lost our login, or
+    /// lacks a key in use: nothing can be signed.
+    /// </summary>
     public static IEnumerable<Finding> CheckKeys(Authority.KeyCustodyReport keys)
     {
+        if (keys.WarnRootKeyOnline)
+        {
+            // Whoever holds the data directory and what opens it could make a new issuing CA.
+            yield return new Finding("root.online", HealthLevel.Warning, string.Empty);
+        }
         if (keys.Token is not { } token)
         {
             yield break;

@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using System.Xml.Linq;
+using Enrollment.Ca.Hsm;
+using Enrollment.Web.Shared;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
+
+namespace Enrollment.Web.Features.Authority.KeyRing;
+
+/// <summary>
+/// How the Data Protection key ring in <c>keys/</c> is kept: sealed in the token with an HSM, sealed
+/// with the CA key passphrase when one is set, or in clear (the development default, refused outside
+/// Development by <see cref="KeyCustodyValidation"/>).
+/// </summary>
+public sealed class KeyRingProtection
+{
+    private static readonly XNamespace DataProtection = "http://schemas.asp.net/2015/03/dataProtection";
+    private readonly string keysDirectory;
+    private readonly Lazy<KeyRingSealer?> sealer;
+
+    /// <remarks>
+    /// Read from the configuration itself, not the validated options: Data Protection asks whether to
+    /// seal while the host is built, before a bad setting is reported by the start's validation.
+    /// The sealer is made at first use (the token is opened then, not while the host is built).
+    /// </remarks>
+    public KeyRingProtection(IConfiguration configuration, IServiceProvider services)
+    {
+        var ca = configuration.GetSection(CaOptions.SectionName).Get<CaOptions>() ?? new CaOptions();
+        keysDirectory = (configuration.GetSection(EnrollmentOptions.SectionName).Get<EnrollmentOptions>() ?? new EnrollmentOptions()).PathOf("keys");
+        IsSealed = ca.Hsm.Enabled || ca.KeyPassphrase is { Length: > 0 };
+        sealer = new Lazy<KeyRingSealer?>(() => ca.Hsm.Enabled
+            ? new TokenKeyRingSealer(services.GetRequiredService<Pkcs11Token>().FindOrGenerateAesKey(TokenKeyRingSealer.KeyLabel))
+            : ca.KeyPassphrase is { Length: > 0 } passphrase ? new PassphraseKeyRingSealer(passphrase) : null);
+    }
+
+    /// <summary>Whether the ring is sealed (an HSM or a passphrase is configured), known without opening anything.</summary>
+    public bool IsSealed { get; }
+
+    /// <summary>Null when the ring is kept in clear.</summary>
+    public KeyRingSealer? Sealer => sealer.Value;
+
+    /// <summary>
+    /// At start, before the ring is read: seals master keys written in clear (a data directory from
+    /// before protection was configured), and opens every sealed one, so a wrong passphrase or another
+    /// token stops the start here instead of leaving Data Protection to skip the key and make a new one.
+    /// Returns how many keys it sealed.
+    /// </summary>
+    public int SealAndCheck()
+    {
+        if (Sealer is null || !Directory.Exists(keysDirectory))
+        {
+            return 0;
+        }
+        var encryptor = new SealedXmlEncryptor(this);
+        var sealedNow = 0;
+        foreach (var path in Directory.GetFiles(keysDirectory, "key-*.xml"))
+        {
+            var document = XDocument.Load(path);
+            foreach (var sealedSecret in document.Descendants(SealedXmlEncryptor.Element).ToList())
+            {
+                try
+                {
+                    SealedXmlDecryptor.Open(sealedSecret, Sealer);
+                }
+                catch (CryptographicException e)
+                {
+                    throw new CryptographicException(
+                        $"The Data Protection key {Path.GetFileName(path)} in {keysDirectory} cannot be opened ({e.Message}); " +
+                        "check that Enrollment:Ca:KeyPassphrase or Enrollment:Ca:Hsm is the one it was sealed with.", e);
+                }
+            }
+            // Data Protection marks what must be sealed with requiresEncryption="true" and replaces it by <encryptedSecret>.
+            var clear = document.Descendants().Where(e => (bool?)e.Attribute(DataProtection + "requiresEncryption") == true).ToList();
+            foreach (var element in clear)
+            {
+                var info = encryptor.Encrypt(new XElement(element));
+                element.ReplaceWith(new XElement(DataProtection + "encryptedSecret",
+                    new XAttribute("decryptorType", info.DecryptorType.AssemblyQualifiedName!), info.EncryptedElement));
+            }
+            if (clear.Count > 0)
+            {
+                DataFiles.WriteWhole(path, System.Text.Encoding.UTF8.GetBytes(document.ToString()), ownerOnly: true);
+                sealedNow++;
+            }
+        }
+        return sealedNow;
+    }
+}
+
+/// <summary>Hands the sealer to Data Protection, which calls it for every key it writes.</summary>
+public sealed class SealKeyRingOptions(KeyRingProtection protection) : IConfigureOptions<KeyManagementOptions>
+{
+    public void Configure(KeyManagementOptions options)
+    {
+        if (protection.IsSealed)
+        {
+            options.XmlEncryptor = new SealedXmlEncryptor(protection);
+        }
+    }
+}
+
+/// <summary>
+/// Outside the Development environment, CA keys sealed only by a key ring lying in clear beside
+/// them would be a copy of the CA in every copy of the data directory: an HSM or a passphrase is required.
+/// </summary>
+public sealed class KeyCustodyValidation(IHostEnvironment environment) : IValidateOptions<CaOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CaOptions options) =>
+        environment.IsDevelopment() || options.Hsm.Enabled || options.KeyPassphrase is { Length: > 0 }
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(
+                $"In the {environment.EnvironmentName} environment the CA keys and the key ring need an HSM (Enrollment:Ca:Hsm:Library) " +
+                "or a passphrase (Enrollment:Ca:KeyPassphrase, best given as the environment variable Enrollment__Ca__KeyPassphrase). " +
+                "For a trial on this machine, run with ASPNETCORE_ENVIRONMENT=Development.");
+}
