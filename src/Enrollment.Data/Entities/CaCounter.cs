@@ -28,6 +28,18 @@ public sealed class CaCounter
         return await ReadAsync(db, name, cancellationToken);
     }
 
+    /// <summary>Raises a counter to at least <paramref name="floor"/> (a restored CA's CRL number); never lowers it.</summary>
+    public static async Task RaiseAsync(EnrollmentDbContext db, string name, long floor, CancellationToken cancellationToken)
+    {
+        var updated = await db.CaCounters.Where(c => c.Name == name)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Value, c => c.Value < floor ? floor : c.Value), cancellationToken);
+        if (updated == 0)
+        {
+            db.CaCounters.Add(new CaCounter { Name = name, Value = floor });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
     public static async Task<long> ReadAsync(EnrollmentDbContext db, string name, CancellationToken cancellationToken) =>
         await db.CaCounters.AsNoTracking().Where(c => c.Name == name).Select(c => c.Value).FirstOrDefaultAsync(cancellationToken);
 }

@@ -12,7 +12,7 @@ namespace Enrollment.Web.CommandLine;
 /// </summary>
 public static class AdminCommandLine
 {
-    private static readonly string[] Verbs = ["ca", "users", "certs", "crl", "audit"];
+    private static readonly string[] Verbs = ["ca", "users", "certs", "crl", "audit", "backup", "restore"];
 
     /// <summary>Exit code for input the verb refused (parse errors use System.CommandLine's 1 as well).</summary>
     public const int Refused = 1;
@@ -32,6 +32,10 @@ public static class AdminCommandLine
         {
             CaVerbs.Create(), UserVerbs.Create(), CertificateVerbs.Create(), CrlVerbs.Create(), AuditVerbs.Create(),
         };
+        foreach (var verb in BackupVerbs.Create())
+        {
+            root.Subcommands.Add(verb);
+        }
         root.Options.Add(DataDirectory);
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -67,6 +71,7 @@ public static class AdminCommandLine
             return result;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException
+                                     or Features.Backup.BackupException
                                      or InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await error.WriteLineAsync($"error: {e.Message}");
