@@ -21,6 +21,9 @@ public sealed class CaHealthPageTests(BrowserPortalFixture fixture) : IClassFixt
         // The embedded default keeps its keys in files sealed by the Data Protection key ring, and says so.
         await Assertions.Expect(page.GetByTestId("key-storage")).ToHaveAttributeAsync("data-storage", "DataProtection");
         await Assertions.Expect(page.GetByTestId("key-storage")).ToContainTextAsync("Data Protection key ring");
+        // The development default keeps the root online, and in Development that is no finding.
+        await Assertions.Expect(page.GetByTestId("root-key")).ToHaveTextAsync("In the data directory (online)");
+        await Assertions.Expect(page.Locator("[data-code='root.online']")).ToHaveCountAsync(0);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Testing.Repository.Root, "artifacts", "screenshots", "ca-health.en.png"), FullPage = true });
     }
 

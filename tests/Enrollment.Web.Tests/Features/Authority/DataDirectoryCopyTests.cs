@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace Enrollment.Web.Tests.Features.Authority;
 
@@ -73,22 +74,26 @@ public sealed class DataDirectoryCopyTests : IDisposable
     }
 
     [Fact]
-    public async Task Production_WarnsOnTheHealthPageWhileTheRootKeyIsOnline_AndNoLongerOnceItIsGone_DevelopmentNever()
+    public async Task Production_WarnsAtStartAndOnTheHealthPageWhileTheRootKeyIsOnline_AndNoLongerOnceItIsGone_DevelopmentNever()
     {
         using var data = new TemporaryDirectory();
         string[] production = ["--environment=Production", $"--Enrollment:Ca:KeyPassphrase={Passphrase}"];
-        await using (var portal = await RunningPortal.RestartAsync(data, production))
+        using var logs = new CapturedLogs();
+        await using (var portal = await RunningPortal.RestartAsync(data, builder => builder.Logging.AddProvider(logs), production))
         {
             var keys = portal.Services.GetRequiredService<Web.Features.Authority.CaKeyCustody>().Describe();
             Assert.True(keys.RootKeyOnline);
             Assert.Contains(Web.Features.Admin.Health.CaHealthEvaluator.CheckKeys(keys), f => f.Code == "root.online");
+            Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("The root CA key is online", StringComparison.Ordinal));
         }
         // What 'ca root take-offline' leaves (the verb itself: OfflineRootVerbTests).
         File.Delete(Path.Combine(data.File("data"), "ca", "root.key"));
-        await using (var portal = await RunningPortal.RestartAsync(data, production))
+        using var laterLogs = new CapturedLogs();
+        await using (var portal = await RunningPortal.RestartAsync(data, builder => builder.Logging.AddProvider(laterLogs), production))
         {
             var keys = portal.Services.GetRequiredService<Web.Features.Authority.CaKeyCustody>().Describe();
             Assert.False(keys.RootKeyOnline);
+            Assert.DoesNotContain(laterLogs.Entries, e => e.Message.Contains("The root CA key is online", StringComparison.Ordinal));
             Assert.Empty(Web.Features.Admin.Health.CaHealthEvaluator.CheckKeys(keys));
         }
         await using (var development = await RunningPortal.StartAsync())
