@@ -1,7 +1,7 @@
 using Enrollment.Data;
 using Enrollment.Data.Sqlite;
 using Enrollment.Testing;
-using Enrollment.Web.CommandLine;
+using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Enrollment.Web.Tests.CommandLine;
@@ -200,14 +200,7 @@ public sealed class AdminCommandLineTests : IDisposable
         Assert.Contains("import", result.Output, StringComparison.Ordinal);
     }
 
-    private async Task<CommandResult> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await AdminCommandLine.RunAsync([.. args, "--data-dir", DataDirectory], output, error);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        return new CommandResult(code, output.ToString(), error.ToString());
-    }
+    private Task<CommandResult> RunAsync(params string[] args) => AdminVerbs.RunAsync([.. args, "--data-dir", DataDirectory]);
 
     private async Task<(int Certificates, int Audit)> CountsAsync()
     {

@@ -206,13 +206,7 @@ public sealed class BackupVerbTests : IDisposable
         return bytes;
     }
 
-    private static async Task<CommandResult> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await AdminCommandLine.RunAsync(args, output, error);
-        return new CommandResult(code, output.ToString(), error.ToString());
-    }
+    private static Task<CommandResult> RunAsync(params string[] args) => AdminVerbs.RunAsync(args);
 
     public void Dispose()
     {

@@ -1,6 +1,7 @@
 using Enrollment.Ca.Revocation;
 using Enrollment.Testing;
 using Enrollment.Web.CommandLine;
+using Enrollment.Web.Tests.Infrastructure;
 
 namespace Enrollment.Web.Tests.CommandLine;
 
@@ -118,14 +119,7 @@ public sealed class OfflineRootVerbTests : IDisposable
         Assert.True(File.Exists(CaFile("root.key")));
     }
 
-    private async Task<CommandResult> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await AdminCommandLine.RunAsync([.. args, "--data-dir", DataDirectory], output, error);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        return new CommandResult(code, output.ToString(), error.ToString());
-    }
+    private Task<CommandResult> RunAsync(params string[] args) => AdminVerbs.RunAsync([.. args, "--data-dir", DataDirectory]);
 
     public void Dispose()
     {

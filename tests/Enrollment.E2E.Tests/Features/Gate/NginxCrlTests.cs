@@ -50,8 +50,8 @@ public sealed class NginxCrlTests(NginxCrlOnlyFrontFixture fixture) : FrontCrlTe
         var variable = $"ENROLLMENT_TEST_ROOT_{Guid.NewGuid():N}";
         Environment.SetEnvironmentVariable(variable, "the offline root's passphrase");
         var keyFile = files.File("root-key.pem");
-        Assert.Equal("", await VerbAsync("ca", "root", "take-offline", "--out", keyFile, "--passphrase-env", variable));
-        Assert.Equal("", await VerbAsync("ca", "root", "crl", "--root-key", keyFile, "--passphrase-env", variable, "--root-crl-days", "200"));
+        Assert.Equal(0, (await VerbAsync("ca", "root", "take-offline", "--out", keyFile, "--passphrase-env", variable)).ExitCode);
+        Assert.Equal(0, (await VerbAsync("ca", "root", "crl", "--root-key", keyFile, "--passphrase-env", variable, "--root-crl-days", "200")).ExitCode);
         var signed = File.ReadAllBytes(Path.Combine(Fixture.Portal.DataDirectory, "ca", CaStore.RootCrlFile));
         Assert.Equal(3, (int)CrlInfo.Read(signed).Number);
 
@@ -67,12 +67,7 @@ public sealed class NginxCrlTests(NginxCrlOnlyFrontFixture fixture) : FrontCrlTe
         Environment.SetEnvironmentVariable(variable, null);
     }
 
-    /// <summary>An admin verb on the fixture portal's data directory, as the operator runs it beside the portal; its error output.</summary>
-    private async Task<string> VerbAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await Web.CommandLine.AdminCommandLine.RunAsync([.. args, "--data-dir", Fixture.Portal.DataDirectory], output, error);
-        return code == 0 ? error.ToString() : $"exit {code}: {error}";
-    }
+    /// <summary>An admin verb on the fixture portal's data directory, as the operator runs it beside the portal.</summary>
+    private Task<Testing.CommandResult> VerbAsync(params string[] args) =>
+        Web.Tests.Infrastructure.AdminVerbs.RunAsync([.. args, "--data-dir", Fixture.Portal.DataDirectory]);
 }

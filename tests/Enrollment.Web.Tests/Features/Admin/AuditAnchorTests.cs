@@ -1,7 +1,6 @@
 using Enrollment.Data;
 using Enrollment.Data.Entities;
 using Enrollment.Testing;
-using Enrollment.Web.CommandLine;
 using Enrollment.Web.Features.Admin.Audit;
 using Enrollment.Web.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -127,11 +126,8 @@ public sealed class AuditAnchorTests : IDisposable
 
     private async Task<(int Code, string Output, string Error)> AuditVerifyAsync()
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await AdminCommandLine.RunAsync(["audit", "verify", "--data-dir", directory.File("data")], output, error);
-        SqliteConnection.ClearAllPools();
-        return (code, output.ToString(), error.ToString());
+        var result = await AdminVerbs.RunAsync("audit", "verify", "--data-dir", directory.File("data"));
+        return (result.ExitCode, result.Output, result.Error);
     }
 
     private async Task ExecuteAsync(string sql)

@@ -30,9 +30,7 @@ public sealed class DataDirectoryCopyTests : IDisposable
 
         var loot = Attack(copy);
 
-        Assert.Empty(loot.CaKeys);
-        Assert.Empty(loot.TotpSecrets);
-        Assert.Equal(0, loot.UsableRingKeys);
+        Assert.Equal((0, 0, 0), (loot.CaKeys.Count, loot.TotpSecrets.Count, loot.UsableRingKeys));
     }
 
     [Fact]
@@ -46,9 +44,7 @@ public sealed class DataDirectoryCopyTests : IDisposable
 
         var loot = Attack(copy);
 
-        Assert.Empty(loot.CaKeys);
-        Assert.Empty(loot.TotpSecrets);
-        Assert.Equal(0, loot.UsableRingKeys);
+        Assert.Equal((0, 0, 0), (loot.CaKeys.Count, loot.TotpSecrets.Count, loot.UsableRingKeys));
     }
 
     [Fact]
