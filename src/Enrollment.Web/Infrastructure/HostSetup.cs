@@ -1,6 +1,7 @@
 using Enrollment.Data;
 using Enrollment.Data.Sqlite;
 using Enrollment.Web.Features.Account;
+using Enrollment.Web.Features.Authority;
 using Enrollment.Web.Features.Authority.KeyRing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
