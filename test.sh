@@ -11,6 +11,7 @@ command -v pk12util >/dev/null || need+=(libnss3-tools)
 [ -x /usr/sbin/apache2 ] || need+=(apache2)
 [ -e /usr/lib/softhsm/libsofthsm2.so ] || need+=(softhsm2)
 command -v chromium >/dev/null || need+=(chromium)
+ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need+=(postgresql)
 command -v npm >/dev/null || need+=(npm)
 # A Japanese font, so screenshots of Japanese pages show text rather than boxes.
 fc-list 2>/dev/null | grep -qi -E "ipa|noto.*cjk" || need+=(fonts-ipafont-gothic)
@@ -28,7 +29,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# The tests' PostgreSQL: a private cluster on a loopback port for this run, stopped afterwards.
+postgres_dir=$(mktemp -u /tmp/enrollment-postgres-XXXXXX)
+trap 'tests/postgres-cluster.sh stop "$postgres_dir"; rm -f "$log"' EXIT
+ENROLLMENT_TEST_POSTGRES=$(tests/postgres-cluster.sh start "$postgres_dir")
+export ENROLLMENT_TEST_POSTGRES
 started=$(date +%s)
 echo "Building, then running every test: about 10 minutes on 2 cores. Each test prints a line when it"
 echo "finishes; the browser tests (Enrollment.E2E.Tests, about 5 minutes) finish last. The full output,"

@@ -143,7 +143,7 @@ static async Task<int> Parts(string directory)
 static async Task<(IDbContextFactory<EnrollmentDbContext>, CertificateAuthority)> SetUpAsync(string directory)
 {
     Directory.CreateDirectory(directory);
-    var services = new ServiceCollection().AddEnrollmentDatabase(Path.Combine(directory, "bench.db")).BuildServiceProvider();
+    var services = new ServiceCollection().AddEnrollmentDatabase(new DatabaseSettings(DatabaseProvider.Sqlite, Path.Combine(directory, "bench.db"))).BuildServiceProvider();
     var factory = services.GetRequiredService<IDbContextFactory<EnrollmentDbContext>>();
     await using (var db = await factory.CreateDbContextAsync())
     {

@@ -15,7 +15,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public TestDatabase()
     {
         Path = directory.File("enrollment.db");
-        services = new ServiceCollection().AddEnrollmentDatabase(Path).BuildServiceProvider();
+        services = new ServiceCollection().AddEnrollmentDatabase(new DatabaseSettings(DatabaseProvider.Sqlite, Path)).BuildServiceProvider();
         Factory = services.GetRequiredService<IDbContextFactory<EnrollmentDbContext>>();
     }
 

@@ -51,22 +51,19 @@ public sealed class RevocationRecords(IDbContextFactory<EnrollmentDbContext> fac
     public async Task<List<RevokedEntry>> ListRevokedAsync(string issuerKeyId, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var connection = db.Database.GetDbConnection();
+        // EF writes the query in the provider's dialect; the rows are read without materialising entities.
+        await using var command = db.Certificates.AsNoTracking()
+            .Where(c => c.IssuerKeyId == issuerKeyId && c.RevokedAt != null)
+            .Select(c => new { c.SerialNumber, c.RevokedAt, c.RevocationReason })
+            .CreateDbCommand();
         await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT "SerialNumber", "RevokedAt", "RevocationReason" FROM "IssuedCertificates"
-            WHERE "IssuerKeyId" = $issuer AND "RevokedAt" IS NOT NULL
-            """;
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "$issuer";
-        parameter.Value = issuerKeyId;
-        command.Parameters.Add(parameter);
+        var sqlite = db.Database.IsSqlite();
         var entries = new List<RevokedEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var revokedAt = SqliteText.ParseUtc(reader.GetString(1));
+            // SQLite keeps times as text (read as UTC by hand: docs/pitfalls.md, "Upgrades"); the servers as timestamps.
+            var revokedAt = sqlite ? SqliteText.ParseUtc(reader.GetString(1)) : DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc);
             var reason = reader.IsDBNull(2) ? RevocationReason.Unspecified : ReasonsByName[reader.GetString(2)];
             entries.Add(new RevokedEntry(Convert.FromHexString(reader.GetString(0)), revokedAt, reason));
         }

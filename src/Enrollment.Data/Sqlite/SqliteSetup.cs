@@ -2,7 +2,6 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Enrollment.Data.Sqlite;
 
@@ -10,7 +9,7 @@ namespace Enrollment.Data.Sqlite;
 public static class SqliteSetup
 {
     /// <summary>The assembly that holds the SQLite migrations and their model snapshot.</summary>
-    public const string MigrationsAssembly = "Enrollment.Migrations";
+    public const string MigrationsAssembly = "Enrollment.Migrations.Sqlite";
 
     public static string ConnectionString(string databasePath) => new SqliteConnectionStringBuilder
     {
@@ -25,13 +24,6 @@ public static class SqliteSetup
     {
         options.UseSqlite(ConnectionString(databasePath), sqlite => sqlite.MigrationsAssembly(MigrationsAssembly));
         options.AddInterceptors(DurabilityInterceptor.Instance);
-    }
-
-    public static IServiceCollection AddEnrollmentDatabase(this IServiceCollection services, string databasePath)
-    {
-        services.AddDbContextFactory<EnrollmentDbContext>(o => Configure(o, databasePath));
-        services.AddDbContext<EnrollmentDbContext>(o => Configure(o, databasePath), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
-        return services;
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ public static class HostSetup
         var options = builder.Configuration.GetSection(EnrollmentOptions.SectionName).Get<EnrollmentOptions>() ?? new EnrollmentOptions();
         DataFiles.CreateOwnerOnlyDirectory(options.PathOf());
         DataFiles.CreateOwnerOnlyDirectory(options.PathOf("keys"));
-        services.AddEnrollmentDatabase(options.PathOf("enrollment.db"));
+        services.AddEnrollmentDatabase(options.Database.Settings(options));
         // Without persisted keys every cookie and antiforgery token dies on restart (docs/pitfalls.md, "Data Protection keys").
         services.AddDataProtection()
             .PersistKeysToFileSystem(new DirectoryInfo(options.PathOf("keys")))

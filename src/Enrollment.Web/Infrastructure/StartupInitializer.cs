@@ -1,7 +1,6 @@
 using Enrollment.Ca.Authority;
 using Enrollment.Data;
 using Enrollment.Data.Certificates;
-using Enrollment.Data.Sqlite;
 using Enrollment.Web.Features.Admin.Audit;
 using Enrollment.Web.Features.Publication;
 using Enrollment.Web.Shared;

@@ -29,9 +29,29 @@ public sealed class EnrollmentOptions
     [Required, StringLength(64, MinimumLength = 1)]
     public string Organization { get; set; } = "Enrollment";
 
+    /// <summary>The database (section Enrollment:Database): SQLite in the data directory by default.</summary>
+    public DatabaseOptions Database { get; set; } = new();
+
     /// <summary>The full path of a setting under the data directory.</summary>
     public string PathOf(params string[] parts) =>
         Path.Combine([Path.GetFullPath(DataDirectory), .. parts]);
+}
+
+/// <summary>The database, section "Enrollment:Database".</summary>
+public sealed class DatabaseOptions
+{
+    /// <summary>Sqlite (the default: enrollment.db in the data directory), PostgreSql or SqlServer.</summary>
+    public Enrollment.Data.DatabaseProvider Provider { get; set; } = Enrollment.Data.DatabaseProvider.Sqlite;
+
+    /// <summary>The server's connection string; required for PostgreSql and SqlServer, unused for Sqlite.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Where the portal's records are, for the chosen provider.</summary>
+    public Enrollment.Data.DatabaseSettings Settings(EnrollmentOptions options) => Provider == Enrollment.Data.DatabaseProvider.Sqlite
+        ? new(Provider, options.PathOf("enrollment.db"))
+        : new(Provider, ConnectionString is { Length: > 0 } connection
+            ? connection
+            : throw new InvalidOperationException($"Enrollment:Database:ConnectionString is required with Enrollment:Database:Provider={Provider}."));
 }
 
 /// <summary>The certificate authority, section "Enrollment:Ca".</summary>

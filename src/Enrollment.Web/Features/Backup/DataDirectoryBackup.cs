@@ -38,6 +38,12 @@ public static class DataDirectoryBackup
     public static BackupManifest Write(EnrollmentOptions options, CaOptions ca, string archivePath, string passphrase, DateTimeOffset now)
     {
         var dataDirectory = options.PathOf();
+        if (options.Database.Provider != Data.DatabaseProvider.Sqlite)
+        {
+            // One consistent archive needs the database's own online backup; for a server that is its tools.
+            throw new BackupException(
+                $"The records are on {options.Database.Provider}: back the database up with the server's own tools. This verb archives the SQLite default.");
+        }
         if (File.Exists(archivePath))
         {
             throw new BackupException($"The file {archivePath} exists already; choose a new name.");
