@@ -43,10 +43,12 @@ public sealed class AuditTrail(TimeProvider time)
 
     /// <summary>
     /// Adds several events to the context, chained after the last stored one; the caller saves
-    /// them inside its open transaction, which must hold the write lock (BEGIN IMMEDIATE).
+    /// them inside its open transaction, which holds the chain's writer lock until it ends.
     /// </summary>
     public async Task AppendAsync(EnrollmentDbContext db, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
     {
+        // Two appenders reading the same last hash would fork the chain.
+        await WriterLocks.AcquireAsync(db.Database, WriterLocks.AuditChain, cancellationToken);
         var previous = await db.AuditEvents.OrderByDescending(e => e.Id).Select(e => e.Hash).FirstOrDefaultAsync(cancellationToken) ?? GenesisHash;
         var now = time.GetUtcNow().UtcDateTime;
         foreach (var entry in entries)

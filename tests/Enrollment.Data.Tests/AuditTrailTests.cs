@@ -5,10 +5,12 @@ namespace Enrollment.Data.Tests;
 
 public sealed class AuditTrailTests
 {
-    [Fact]
-    public async Task FindFirstBroken_UntouchedChain_IsNull()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task FindFirstBroken_UntouchedChain_IsNull(DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         await AppendThreeAsync(database);
 
         await using var db = await database.Factory.CreateDbContextAsync();
@@ -16,36 +18,42 @@ public sealed class AuditTrailTests
         Assert.Null(await AuditTrail.FindFirstBrokenAsync(db));
     }
 
-    [Fact]
-    public async Task FindFirstBroken_RowAlteredInTheDatabase_NamesThatRow()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task FindFirstBroken_RowAlteredInTheDatabase_NamesThatRow(DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         await AppendThreeAsync(database);
         await using var db = await database.Factory.CreateDbContextAsync();
         var second = await db.AuditEvents.OrderBy(e => e.Id).Skip(1).Select(e => e.Id).FirstAsync();
 
-        await db.Database.ExecuteSqlAsync($"UPDATE AuditEvents SET Details = 'reason=superseded' WHERE Id = {second}");
+        await db.Database.ExecuteSqlAsync($"UPDATE \"AuditEvents\" SET \"Details\" = 'reason=superseded' WHERE \"Id\" = {second}");
 
         Assert.Equal(second, await AuditTrail.FindFirstBrokenAsync(db));
     }
 
-    [Fact]
-    public async Task FindFirstBroken_RowDeletedFromTheMiddle_NamesTheNextRow()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task FindFirstBroken_RowDeletedFromTheMiddle_NamesTheNextRow(DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         await AppendThreeAsync(database);
         await using var db = await database.Factory.CreateDbContextAsync();
         var ids = await db.AuditEvents.OrderBy(e => e.Id).Select(e => e.Id).ToListAsync();
 
-        await db.Database.ExecuteSqlAsync($"DELETE FROM AuditEvents WHERE Id = {ids[1]}");
+        await db.Database.ExecuteSqlAsync($"DELETE FROM \"AuditEvents\" WHERE \"Id\" = {ids[1]}");
 
         Assert.Equal(ids[2], await AuditTrail.FindFirstBrokenAsync(db));
     }
 
-    [Fact]
-    public async Task Append_Concurrently_KeepsOneUnbrokenChain()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task Append_Concurrently_KeepsOneUnbrokenChain(DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         var audit = new AuditTrail(TimeProvider.System);
 
         await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>

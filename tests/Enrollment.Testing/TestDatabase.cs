@@ -6,26 +6,32 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Enrollment.Testing;
 
-/// <summary>A real SQLite file, migrated, in a temporary directory.</summary>
+/// <summary>A real database, migrated: a SQLite file in a temporary directory, or a new database on the tests' PostgreSQL.</summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly TemporaryDirectory directory = new();
     private readonly ServiceProvider services;
 
-    public TestDatabase()
+    public TestDatabase(DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
         Path = directory.File("enrollment.db");
-        services = new ServiceCollection().AddEnrollmentDatabase(new DatabaseSettings(DatabaseProvider.Sqlite, Path)).BuildServiceProvider();
+        Settings = provider == DatabaseProvider.PostgreSql
+            ? new DatabaseSettings(provider, PostgresServer.NewDatabase())
+            : new DatabaseSettings(DatabaseProvider.Sqlite, Path);
+        services = new ServiceCollection().AddEnrollmentDatabase(Settings).BuildServiceProvider();
         Factory = services.GetRequiredService<IDbContextFactory<EnrollmentDbContext>>();
     }
 
+    /// <summary>The SQLite file (unused on PostgreSQL).</summary>
     public string Path { get; }
+
+    public DatabaseSettings Settings { get; }
 
     public IDbContextFactory<EnrollmentDbContext> Factory { get; }
 
-    public static async Task<TestDatabase> CreateAsync()
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite)
     {
-        var database = new TestDatabase();
+        var database = new TestDatabase(provider);
         await using var db = await database.Factory.CreateDbContextAsync();
         await DatabaseInitializer.InitializeAsync(db);
         return database;
@@ -48,6 +54,12 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Settings.Provider == DatabaseProvider.PostgreSql)
+        {
+            // The server keeps a connection per pooled one: give them back.
+            using var connection = new Npgsql.NpgsqlConnection(Settings.Connection);
+            Npgsql.NpgsqlConnection.ClearPool(connection);
+        }
         directory.Dispose();
     }
 }

@@ -14,12 +14,15 @@ public sealed class IssuanceCrashSafetyTests
     private static readonly CertificateSubject Alice = new("Alice Example", "Example Corp", "E1001", "alice@example.com", "");
 
     [Theory]
-    [InlineData(IssuanceStep.AfterIntent)]
-    [InlineData(IssuanceStep.AfterSigning)]
-    [InlineData(IssuanceStep.BeforeCommit)]
-    public async Task Issue_FailureAtStep_LeavesTheSerialRecordedRevokedAndNeverGood(IssuanceStep step)
+    [InlineData(IssuanceStep.AfterIntent, DatabaseProvider.Sqlite)]
+    [InlineData(IssuanceStep.AfterSigning, DatabaseProvider.Sqlite)]
+    [InlineData(IssuanceStep.BeforeCommit, DatabaseProvider.Sqlite)]
+    [InlineData(IssuanceStep.AfterIntent, DatabaseProvider.PostgreSql)]
+    [InlineData(IssuanceStep.AfterSigning, DatabaseProvider.PostgreSql)]
+    [InlineData(IssuanceStep.BeforeCommit, DatabaseProvider.PostgreSql)]
+    public async Task Issue_FailureAtStep_LeavesTheSerialRecordedRevokedAndNeverGood(IssuanceStep step, DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         using var ca = new TestAuthority();
         var user = await database.AddUserAsync();
         var faults = new FaultAt(step);
@@ -38,12 +41,15 @@ public sealed class IssuanceCrashSafetyTests
     }
 
     [Theory]
-    [InlineData(IssuanceStep.AfterIntent)]
-    [InlineData(IssuanceStep.AfterSigning)]
-    [InlineData(IssuanceStep.BeforeCommit)]
-    public async Task Issue_ProcessDiesAtStep_IntentIsUnknownUntilRecoveryThenRevoked(IssuanceStep step)
+    [InlineData(IssuanceStep.AfterIntent, DatabaseProvider.Sqlite)]
+    [InlineData(IssuanceStep.AfterSigning, DatabaseProvider.Sqlite)]
+    [InlineData(IssuanceStep.BeforeCommit, DatabaseProvider.Sqlite)]
+    [InlineData(IssuanceStep.AfterIntent, DatabaseProvider.PostgreSql)]
+    [InlineData(IssuanceStep.AfterSigning, DatabaseProvider.PostgreSql)]
+    [InlineData(IssuanceStep.BeforeCommit, DatabaseProvider.PostgreSql)]
+    public async Task Issue_ProcessDiesAtStep_IntentIsUnknownUntilRecoveryThenRevoked(IssuanceStep step, DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         using var ca = new TestAuthority();
         var user = await database.AddUserAsync();
         var service = Service(database, ca, new FaultAt(step, IssuanceStep.BeforeAbandon));
@@ -62,10 +68,12 @@ public sealed class IssuanceCrashSafetyTests
         Assert.Equal(CertificateState.Revoked, (await source.FindAsync(ca.Authority.IssuerKeyId, row.SerialNumber, default)).State);
     }
 
-    [Fact]
-    public async Task Issue_AfterFailures_NeverReusesASerialAndRecordsEachCertificate()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task Issue_AfterFailures_NeverReusesASerialAndRecordsEachCertificate(DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         using var ca = new TestAuthority();
         var user = await database.AddUserAsync();
         foreach (var step in new[] { IssuanceStep.AfterIntent, IssuanceStep.AfterSigning, IssuanceStep.BeforeCommit })
@@ -91,10 +99,12 @@ public sealed class IssuanceCrashSafetyTests
         }
     }
 
-    [Fact]
-    public async Task Issue_ManyAtOnce_SharesCommitsYetRecordsEveryCertificateAndKeepsTheAuditChain()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task Issue_ManyAtOnce_SharesCommitsYetRecordsEveryCertificateAndKeepsTheAuditChain(DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         using var ca = new TestAuthority();
         var user = await database.AddUserAsync();
         await using var ledger = Ledger(database, NoIssuanceFaults.Instance);
@@ -109,10 +119,12 @@ public sealed class IssuanceCrashSafetyTests
         Assert.Null(await AuditTrail.FindFirstBrokenAsync(db));
     }
 
-    [Fact]
-    public async Task Issue_OneFailingWriteInABatch_FailsAloneWhileTheOthersCommit()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task Issue_OneFailingWriteInABatch_FailsAloneWhileTheOthersCommit(DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         using var ca = new TestAuthority();
         var user = await database.AddUserAsync();
         await using var ledger = Ledger(database, NoIssuanceFaults.Instance);

@@ -11,10 +11,12 @@ namespace Enrollment.Data.Tests.Certificates;
 
 public sealed class RevocationRecordsTests
 {
-    [Fact]
-    public async Task Revoke_TwoAdminsAtOnce_RecordsOneRevocationWithOneReason()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task Revoke_TwoAdminsAtOnce_RecordsOneRevocationWithOneReason(DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         using var ca = new TestAuthority();
         var serial = await IssueAsync(database, ca);
         var records = new RevocationRecords(database.Factory, new AuditTrail(TimeProvider.System), TimeProvider.System);
@@ -31,10 +33,12 @@ public sealed class RevocationRecordsTests
         Assert.Equal(CertificateState.Revoked, status.State);
     }
 
-    [Fact]
-    public async Task Revoke_UnknownSerial_IsNotFoundAndChangesNothing()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task Revoke_UnknownSerial_IsNotFoundAndChangesNothing(DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         var records = new RevocationRecords(database.Factory, new AuditTrail(TimeProvider.System), TimeProvider.System);
 
         var outcome = await records.RevokeAsync("0A0B0C", RevocationReason.KeyCompromise, "admin", null, default);
@@ -45,10 +49,12 @@ public sealed class RevocationRecordsTests
         Assert.Equal(0, await records.ReadEpochAsync(default));
     }
 
-    [Fact]
-    public async Task NextCrlNumber_AcrossRestarts_StrictlyIncreases()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task NextCrlNumber_AcrossRestarts_StrictlyIncreases(DatabaseProvider provider)
     {
-        await using var database = await TestDatabase.CreateAsync();
+        await using var database = await TestDatabase.CreateAsync(provider);
         var numbers = new List<long>();
         for (var restart = 0; restart < 3; restart++)
         {

@@ -1,0 +1,41 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace Enrollment.Data;
+
+/// <summary>
+/// Serialises writers that read and then write what must not interleave (the audit chain: read the
+/// last hash, add the next row), across connections, processes and nodes. Taken inside the caller's
+/// transaction and released with it: SQLite's BEGIN IMMEDIATE already holds the file's single write
+/// lock; PostgreSQL takes a transaction-scoped advisory lock; SQL Server an application lock owned by
+/// the transaction.
+/// </summary>
+public static class WriterLocks
+{
+    public const string AuditChain = "enrollment.audit-chain";
+
+    public static async Task AcquireAsync(DatabaseFacade database, string resource, CancellationToken cancellationToken)
+    {
+        if (database.IsSqlite())
+        {
+            return;
+        }
+        if (database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException($"The writer lock '{resource}' belongs to a transaction; open one first.");
+        }
+        if (database.IsNpgsql())
+        {
+            var key = BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(resource)));
+            await database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken);
+        }
+        else if (database.IsSqlServer())
+        {
+            await database.ExecuteSqlAsync(
+                $"EXEC sp_getapplock @Resource = {resource}, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 30000", cancellationToken);
+        }
+    }
+}
