@@ -17,6 +17,12 @@ public static class WriterLocks
 {
     public const string AuditChain = "enrollment.audit-chain";
 
+    /// <summary>Who is an active administrator: the last-admin check and the change that could break it.</summary>
+    public const string Administrators = "enrollment.administrators";
+
+    /// <summary>One requester's open requests: the duplicate check and the insert.</summary>
+    public static string RequestsOf(string userId) => "enrollment.requests/" + userId;
+
     public static async Task AcquireAsync(DatabaseFacade database, string resource, CancellationToken cancellationToken)
     {
         if (database.IsSqlite())

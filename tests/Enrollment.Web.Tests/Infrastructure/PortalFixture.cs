@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Identity;
 namespace Enrollment.Web.Tests.Infrastructure;
 
 /// <summary>One running portal shared by a test class, with helpers to make users and certificates.</summary>
-public sealed class PortalFixture : IAsyncLifetime
+public class PortalFixture : IAsyncLifetime
 {
     private RunningPortal? portal;
 
@@ -23,7 +23,10 @@ public sealed class PortalFixture : IAsyncLifetime
 
     public string OcspUrl => new Uri(Portal.Http, "pki/ocsp").AbsoluteUri;
 
-    public async Task InitializeAsync() => portal = await RunningPortal.StartAsync();
+    /// <summary>Extra portal settings of a derived fixture (another database).</summary>
+    protected virtual string[] Settings => [];
+
+    public async Task InitializeAsync() => portal = await RunningPortal.StartAsync(Settings);
 
     public async Task<EnrollmentUser> AddUserAsync(string email, string employeeId)
     {
@@ -50,4 +53,17 @@ public sealed class PortalFixture : IAsyncLifetime
         await Portal.DisposeAsync();
         Files.Dispose();
     }
+}
+
+/// <summary>The same portal with its records on the tests' PostgreSQL (a database of its own).</summary>
+public sealed class PostgreSqlPortalFixture : PortalFixture
+{
+    protected override string[] Settings => PortalDatabases.PostgreSql();
+}
+
+/// <summary>The settings that put a portal's records on a new database of the tests' PostgreSQL.</summary>
+public static class PortalDatabases
+{
+    public static string[] PostgreSql() =>
+        ["--Enrollment:Database:Provider=PostgreSql", $"--Enrollment:Database:ConnectionString={PostgresServer.NewDatabase()}"];
 }

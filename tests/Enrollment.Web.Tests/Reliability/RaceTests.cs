@@ -5,9 +5,9 @@ namespace Enrollment.Web.Tests.Reliability;
 
 /// <summary>
 /// A smaller run of the race campaign (bench/races.sh runs 200 rounds of each): ten actors at once
-/// on one request decide it exactly once and pick it up at most once.
+/// on one request decide it exactly once and pick it up at most once, on each database.
 /// </summary>
-public sealed class RaceTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+public abstract class RaceTests<TFixture>(TFixture fixture) where TFixture : PortalFixture
 {
     [Fact]
     public async Task TenApproversRejectersAndCancellersAtOnce_LeaveExactlyOneDecision_EveryRound()
@@ -27,3 +27,7 @@ public sealed class RaceTests(PortalFixture fixture) : IClassFixture<PortalFixtu
         Assert.Equal(10, report.Rounds);
     }
 }
+
+public sealed class SqliteRaceTests(PortalFixture fixture) : RaceTests<PortalFixture>(fixture), IClassFixture<PortalFixture>;
+
+public sealed class PostgreSqlRaceTests(PostgreSqlPortalFixture fixture) : RaceTests<PostgreSqlPortalFixture>(fixture), IClassFixture<PostgreSqlPortalFixture>;

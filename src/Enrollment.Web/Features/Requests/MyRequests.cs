@@ -80,9 +80,10 @@ public sealed class MyRequests(
             Id = Guid.NewGuid(), RequesterId = user.Id, Profile = profile.Name, Justification = text,
             State = RequestState.Pending, SubmittedAt = now, RenewalOf = renewalOf, Subject = CertificateIssuer.Snapshot(subject),
         };
-        // BEGIN IMMEDIATE: the duplicate check and the insert are one step, so a double click submits once.
+        // The duplicate check and the insert are one step under the requester's writer lock, so a double click submits once.
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
+            await WriterLocks.AcquireAsync(db.Database, WriterLocks.RequestsOf(user.Id), CancellationToken.None);
             if (await db.Requests.Where(OpenAt(now)).AnyAsync(r => r.RequesterId == user.Id && r.Profile == profile.Name))
             {
                 return (null, AlreadyOpen);

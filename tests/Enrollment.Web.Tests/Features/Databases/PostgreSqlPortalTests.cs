@@ -18,7 +18,7 @@ public sealed class PostgreSqlPortalTests : IDisposable
     [Fact]
     public async Task Portal_OnPostgreSql_IssuesRevokesPublishesTheCrlAndAnswersOcsp()
     {
-        await using var portal = await RunningPortal.StartAsync(Settings(PostgresServer.NewDatabase()));
+        await using var portal = await RunningPortal.StartAsync(PortalDatabases.PostgreSql());
         await using (var db = await portal.Services.GetRequiredService<IDbContextFactory<EnrollmentDbContext>>().CreateDbContextAsync())
         {
             Assert.Equal("Npgsql.EntityFrameworkCore.PostgreSQL", db.Database.ProviderName);
@@ -42,9 +42,6 @@ public sealed class PostgreSqlPortalTests : IDisposable
         Assert.Contains(": revoked", ocsp, StringComparison.Ordinal);
         Assert.Contains("Reason: keyCompromise", ocsp, StringComparison.Ordinal);
     }
-
-    private static string[] Settings(string connectionString) =>
-        ["--Enrollment:Database:Provider=PostgreSql", $"--Enrollment:Database:ConnectionString={connectionString}"];
 
     public void Dispose() => files.Dispose();
 }

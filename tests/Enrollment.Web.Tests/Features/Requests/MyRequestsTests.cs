@@ -37,16 +37,24 @@ public sealed class MyRequestsTests(PortalFixture fixture) : IClassFixture<Porta
         Assert.Equal(MyRequests.UnknownProfile, (await Requests.SubmitAsync(requester, "root-ca", RequestFlow.Justification, null)).Refusal);
     }
 
-    [Fact]
-    public async Task Submit_DoubleClicked_RecordsOneRequest()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task Submit_DoubleClicked_RecordsOneRequest_EveryRound(DatabaseProvider provider)
     {
-        var (requester, user) = await RequestFlow.RequesterAsync(fixture.Portal);
+        await using var portal = await RunningPortal.StartAsync(provider == DatabaseProvider.PostgreSql ? PortalDatabases.PostgreSql() : []);
+        var requests = portal.Services.GetRequiredService<MyRequests>();
+        for (var round = 0; round < 5; round++)
+        {
+            var (requester, user) = await RequestFlow.RequesterAsync(portal);
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Requests.SubmitAsync(requester, "privileged-access", RequestFlow.Justification, null)));
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => requests.SubmitAsync(requester, "privileged-access", RequestFlow.Justification, null)));
 
-        Assert.Single(outcomes, o => o.Id is not null);
-        Assert.All(outcomes.Where(o => o.Id is null), o => Assert.Equal(MyRequests.AlreadyOpen, o.Refusal));
-        Assert.Equal(1, await CountAsync(r => r.RequesterId == user.Id));
+            Assert.Single(outcomes, o => o.Id is not null);
+            Assert.All(outcomes.Where(o => o.Id is null), o => Assert.Equal(MyRequests.AlreadyOpen, o.Refusal));
+            await using var db = await portal.Services.GetRequiredService<IDbContextFactory<EnrollmentDbContext>>().CreateDbContextAsync();
+            Assert.Equal(1, await db.Requests.CountAsync(r => r.RequesterId == user.Id));
+        }
     }
 
     [Fact]

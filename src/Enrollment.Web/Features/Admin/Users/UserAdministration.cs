@@ -84,9 +84,10 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
         public async Task<Refusal?> UpdateAsync(ClaimsPrincipal actor, string userId, UserChanges changes, string? address)
         {
             var admin = await DemandAdminAsync(actor);
-            // The last-admin check and the change are one transaction (SQLite: BEGIN IMMEDIATE), so two
-            // admins demoting each other at once cannot both pass the check.
+            // The last-admin check and the change are one transaction under the administrators' writer
+            // lock, so two admins demoting each other at once cannot both pass the check.
             await using var transaction = await db.Database.BeginTransactionAsync();
+            await WriterLocks.AcquireAsync(db.Database, WriterLocks.Administrators, CancellationToken.None);
             if (await users.FindByIdAsync(userId) is not { } user)
             {
                 return NotFound;
@@ -159,6 +160,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
         {
             var admin = await DemandAdminAsync(actor);
             await using var transaction = await db.Database.BeginTransactionAsync();
+            await WriterLocks.AcquireAsync(db.Database, WriterLocks.Administrators, CancellationToken.None);
             if (await users.FindByIdAsync(userId) is not { } user)
             {
                 return NotFound;
@@ -176,11 +178,19 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
 
         private Task<EnrollmentUser> DemandAdminAsync(ClaimsPrincipal actor) => authorization.DemandAdminAsync(actor, connection);
 
+        /// <remarks>
+        /// Read afresh, not through the tracked users: the acting admin was loaded before the lock was
+        /// taken, and another admin may have disabled them since.
+        /// </remarks>
         private async Task<bool> IsLastAdminAsync(EnrollmentUser user)
         {
-            var admins = await users.GetUsersInRoleAsync(Roles.Admin);
+            var adminRole = db.Roles.Where(r => r.Name == Roles.Admin).Select(r => r.Id);
+            var otherActiveAdmins = await db.Users.AsNoTracking()
+                .Where(u => u.Id != user.Id && !u.Disabled && db.UserRoles.Any(ur => ur.UserId == u.Id && adminRole.Contains(ur.RoleId)))
+                .Select(u => u.LockoutEnd)
+                .ToListAsync();
             var now = time.GetUtcNow();
-            return !admins.Any(a => a.Id != user.Id && !a.Disabled && !(a.LockoutEnd > now));
+            return !otherActiveAdmins.Any(lockoutEnd => !(lockoutEnd > now));
         }
 
         private static Refusal? Validate(UserChanges changes)
