@@ -35,14 +35,19 @@ trap 'tests/postgres-cluster.sh stop "$postgres_dir"; rm -f "$log"' EXIT
 ENROLLMENT_TEST_POSTGRES=$(tests/postgres-cluster.sh start "$postgres_dir")
 export ENROLLMENT_TEST_POSTGRES
 started=$(date +%s)
-echo "Building, then running every test: about 10 minutes on 2 cores. Each test prints a line when it"
+echo "Building, then running every test (the portal's once more on PostgreSQL): about 10 minutes on 2 cores. Each test prints a line when it"
 echo "finishes; the browser tests (Enrollment.E2E.Tests, about 5 minutes) finish last. The full output,"
 echo "with the portal's own log lines, is kept in $log while it runs."
 set +e
 # The screen gets one line per finished test, build errors and each assembly's verdict.
-dotnet test Enrollment.sln --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" \
-  | grep --line-buffered -E '^  (Passed|Failed|Skipped) |^Test run for |: error |Build FAILED|^Test Run (Successful|Failed|Aborted)'
+filter='^  (Passed|Failed|Skipped) |^Test run for |: error |Build FAILED|^Test Run (Successful|Failed|Aborted)'
+dotnet test Enrollment.sln --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" | grep --line-buffered -E "$filter"
 status=${PIPESTATUS[0]}
+# The portal's tests once more with its records on PostgreSQL (tests of the SQLite file itself stay on SQLite).
+echo "Enrollment.Web.Tests again, on PostgreSQL:"
+ENROLLMENT_TEST_DATABASE=PostgreSql dotnet test tests/Enrollment.Web.Tests --no-build --nologo --logger "console;verbosity=normal" "$@" 2>&1 \
+  | tee -a "$log" | grep --line-buffered -E "$filter"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 set -e
 echo "Took $(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s."
 

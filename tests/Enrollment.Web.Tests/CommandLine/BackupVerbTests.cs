@@ -34,7 +34,7 @@ public sealed class BackupVerbTests : IDisposable
         Dictionary<string, bool> committedBeforeBackup;
         System.Numerics.BigInteger lastCrlBeforeTheLoss;
         string issuingPem, chainPem;
-        await using (var portal = await RunningPortal.StartAsync())
+        await using (var portal = await RunningPortal.StartAsync(PortalDatabases.SqliteFile))
         {
             var authority = portal.Services.GetRequiredService<CertificateAuthority>();
             issuingPem = files.Write("issuing.pem", authority.Issuing.ExportCertificatePem());
@@ -79,7 +79,7 @@ public sealed class BackupVerbTests : IDisposable
         Assert.True(restore.ExitCode == 0, restore.All);
         Assert.Equal(0, (await RunAsync("audit", "verify", "--data-dir", fresh.File("data"))).ExitCode);
 
-        await using var restored = await RunningPortal.RestartAsync(fresh);
+        await using var restored = await RunningPortal.RestartAsync(fresh, PortalDatabases.SqliteFile);
         await using (var db = await restored.Services.GetRequiredService<IDbContextFactory<EnrollmentDbContext>>().CreateDbContextAsync())
         {
             var records = await db.Certificates.Select(c => new { c.SerialNumber, c.RevokedAt }).ToDictionaryAsync(c => c.SerialNumber, c => c.RevokedAt);
@@ -194,7 +194,7 @@ public sealed class BackupVerbTests : IDisposable
     {
         var archive = files.File($"backup-{Guid.NewGuid():N}");
         using var data = new TemporaryDirectory();
-        await (await RunningPortal.RestartAsync(data)).DisposeAsync();
+        await (await RunningPortal.RestartAsync(data, PortalDatabases.SqliteFile)).DisposeAsync();
         var result = await RunAsync("backup", "--out", archive, "--passphrase-env", variable, "--data-dir", data.File("data"));
         Assert.True(result.ExitCode == 0, result.All);
         return archive;

@@ -61,9 +61,8 @@ public sealed class PostgreSqlPortalFixture : PortalFixture
     protected override string[] Settings => PortalDatabases.PostgreSql();
 }
 
-/// <summary>The settings that put a portal's records on a new database of the tests' PostgreSQL.</summary>
-public static class PortalDatabases
+/// <summary>The portal on SQLite whatever the run's database: for tests of the data directory's database file itself.</summary>
+public sealed class SqliteFilePortalFixture : PortalFixture
 {
-    public static string[] PostgreSql() =>
-        ["--Enrollment:Database:Provider=PostgreSql", $"--Enrollment:Database:ConnectionString={PostgresServer.NewDatabase()}"];
+    protected override string[] Settings => [PortalDatabases.SqliteFile];
 }

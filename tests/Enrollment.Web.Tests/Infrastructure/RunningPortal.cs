@@ -63,6 +63,7 @@ public sealed class RunningPortal : IAsyncDisposable
             $"--Enrollment:DataDirectory={directory.File("data")}",
             "--Enrollment:PublicBaseUrl=http://127.0.0.1/",
             "--Logging:LogLevel:Default=Warning",
+            .. DatabaseOf(settings),
             .. settings,
         ];
         var app = EnrollmentHost.Build(args, configure);
@@ -72,6 +73,18 @@ public sealed class RunningPortal : IAsyncDisposable
         await app.StartAsync();
         return new RunningPortal(app, directory, console, ownsDirectory);
     }
+
+    /// <summary>
+    /// The variable that runs every portal of a test run on the tests' PostgreSQL (test.sh's second
+    /// pass over Enrollment.Web.Tests) instead of SQLite, unless a test chose its database itself.
+    /// </summary>
+    public const string DatabaseVariable = "ENROLLMENT_TEST_DATABASE";
+
+    private static string[] DatabaseOf(string[] settings) =>
+        Environment.GetEnvironmentVariable(DatabaseVariable) == "PostgreSql"
+        && !settings.Any(s => s.StartsWith("--Enrollment:Database:", StringComparison.Ordinal))
+            ? PortalDatabases.PostgreSql()
+            : [];
 
     /// <summary>A client that trusts the development TLS certificate and does not follow redirects.</summary>
     public HttpClient Client() => new(new HttpClientHandler
@@ -92,4 +105,14 @@ public sealed class RunningPortal : IAsyncDisposable
     }
 
     public static bool IsRedirect(HttpStatusCode code) => code is HttpStatusCode.TemporaryRedirect or HttpStatusCode.Redirect;
+}
+
+/// <summary>The settings that put a portal's records on a new database of the tests' PostgreSQL.</summary>
+public static class PortalDatabases
+{
+    /// <summary>Pins a test to SQLite: it works on the data directory's database file itself.</summary>
+    public const string SqliteFile = "--Enrollment:Database:Provider=Sqlite";
+
+    public static string[] PostgreSql() =>
+        ["--Enrollment:Database:Provider=PostgreSql", $"--Enrollment:Database:ConnectionString={PostgresServer.NewDatabase()}"];
 }

@@ -24,7 +24,7 @@ public sealed class StartupTests
     [Fact]
     public async Task FirstStart_MakesTheDataDirectoryAndDatabaseOwnerOnly()
     {
-        await using var portal = await RunningPortal.StartAsync();
+        await using var portal = await RunningPortal.StartAsync(PortalDatabases.SqliteFile);
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(portal.DataDirectory));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(portal.DataDirectory, "keys")));

@@ -13,7 +13,7 @@ namespace Enrollment.Web.Tests.Reliability;
 /// downloadable, and pages show a maintenance message with a 503. The class's own portal is the
 /// one broken, so this class holds this one test.
 /// </summary>
-public sealed class DegradedDatabaseTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+public sealed class DegradedDatabaseTests(SqliteFilePortalFixture fixture) : IClassFixture<SqliteFilePortalFixture>
 {
     private const string Password = "correct horse battery staple";
 

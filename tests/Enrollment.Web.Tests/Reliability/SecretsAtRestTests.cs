@@ -13,7 +13,7 @@ namespace Enrollment.Web.Tests.Reliability;
 /// secret is in the data directory in clear: not the password, the TOTP secret, a recovery code,
 /// the PKCS#12 password, the picked-up private key, nor the CA's keys.
 /// </summary>
-public sealed class SecretsAtRestTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+public sealed class SecretsAtRestTests(SqliteFilePortalFixture fixture) : IClassFixture<SqliteFilePortalFixture>
 {
     [Fact]
     public async Task AfterAFullFlow_TheDataDirectoryHoldsNoSecretInClear()

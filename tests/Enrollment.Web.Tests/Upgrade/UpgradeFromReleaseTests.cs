@@ -28,7 +28,7 @@ public sealed class UpgradeFromReleaseTests
         // The portal runs at the moment the old release stopped, so no sweep lapses or expires anything.
         var clock = new FixedClock(LastEventTime(before) + TimeSpan.FromMinutes(1));
 
-        await using (var portal = await RunningPortal.RestartAsync(directory, clock))
+        await using (var portal = await RunningPortal.RestartAsync(directory, clock, PortalDatabases.SqliteFile))
         {
             await using var scope = portal.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
@@ -57,7 +57,7 @@ public sealed class UpgradeFromReleaseTests
         var before = SqliteFile.Rows(directory.File("data/enrollment.db"));
         var clock = new FixedClock(LastEventTime(before) + TimeSpan.FromMinutes(1));
 
-        await using var portal = await RunningPortal.RestartAsync(directory, clock);
+        await using var portal = await RunningPortal.RestartAsync(directory, clock, PortalDatabases.SqliteFile);
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
 
@@ -80,7 +80,7 @@ public sealed class UpgradeFromReleaseTests
         using var directory = CopyOfFixture();
         using var fresh = new TemporaryDirectory();
         var clock = new FixedClock(LastEventTime(SqliteFile.Rows(directory.File("data/enrollment.db"))) + TimeSpan.FromMinutes(1));
-        await using (await RunningPortal.RestartAsync(directory, clock))
+        await using (await RunningPortal.RestartAsync(directory, clock, PortalDatabases.SqliteFile))
         {
         }
         var options = new DbContextOptionsBuilder<EnrollmentDbContext>();

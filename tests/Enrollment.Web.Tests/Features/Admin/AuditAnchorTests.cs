@@ -27,7 +27,7 @@ public sealed class AuditAnchorTests : IDisposable
 
         await ExecuteAsync($"DELETE FROM AuditEvents WHERE Id > {last - 50}");
         // A restart must not anchor the shortened log as if it were whole.
-        await using (await RunningPortal.RestartAsync(directory))
+        await using (await RunningPortal.RestartAsync(directory, PortalDatabases.SqliteFile))
         {
         }
         var (code, _, error) = await AuditVerifyAsync();
@@ -68,7 +68,7 @@ public sealed class AuditAnchorTests : IDisposable
         await FillAsync(5);
 
         File.Delete(directory.File("data/audit/checkpoint.json"));
-        await using (await RunningPortal.RestartAsync(directory))
+        await using (await RunningPortal.RestartAsync(directory, PortalDatabases.SqliteFile))
         {
         }
         var (code, _, error) = await AuditVerifyAsync();
@@ -95,7 +95,7 @@ public sealed class AuditAnchorTests : IDisposable
     /// <summary>Runs the portal on the directory, appends events through the audit trail, and anchors them as the portal does.</summary>
     private async Task FillAsync(int events, string target = "target", string details = "details")
     {
-        await using var portal = await RunningPortal.RestartAsync(directory);
+        await using var portal = await RunningPortal.RestartAsync(directory, PortalDatabases.SqliteFile);
         await using var db = await portal.Services.GetRequiredService<IDbContextFactory<EnrollmentDbContext>>().CreateDbContextAsync();
         var trail = portal.Services.GetRequiredService<AuditTrail>();
         for (var i = 0; i < events; i++)

@@ -70,7 +70,7 @@ public sealed class AuditLogTests(PortalFixture fixture) : IClassFixture<PortalF
         Assert.True((await log.VerifyAsync(admin, connection)).IsIntact);
         var victim = await db.AuditEvents.OrderBy(e => e.Id).Skip(1).Select(e => e.Id).FirstAsync();
 
-        await db.Database.ExecuteSqlAsync($"UPDATE AuditEvents SET Actor = 'somebody else' WHERE Id = {victim}");
+        await db.Database.ExecuteSqlAsync($"UPDATE \"AuditEvents\" SET \"Actor\" = 'somebody else' WHERE \"Id\" = {victim}");
 
         var verification = await log.VerifyAsync(admin, connection);
 

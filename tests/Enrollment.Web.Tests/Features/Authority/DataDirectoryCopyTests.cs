@@ -63,7 +63,7 @@ public sealed class DataDirectoryCopyTests : IDisposable
     public async Task Production_WithNeitherHsmNorPassphrase_RefusesToStart_NamingBothSettings()
     {
         var refused = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
-            () => RunningPortal.StartAsync("--environment=Production"));
+            () => RunningPortal.StartAsync("--environment=Production", PortalDatabases.SqliteFile));
 
         Assert.Contains("Enrollment:Ca:Hsm:Library", refused.Message, StringComparison.Ordinal);
         Assert.Contains("Enrollment:Ca:KeyPassphrase", refused.Message, StringComparison.Ordinal);
@@ -73,7 +73,7 @@ public sealed class DataDirectoryCopyTests : IDisposable
     public async Task Production_WarnsAtStartAndOnTheHealthPageWhileTheRootKeyIsOnline_AndNoLongerOnceItIsGone_DevelopmentNever()
     {
         using var data = new TemporaryDirectory();
-        string[] production = ["--environment=Production", $"--Enrollment:Ca:KeyPassphrase={Passphrase}"];
+        string[] production = ["--environment=Production", $"--Enrollment:Ca:KeyPassphrase={Passphrase}", PortalDatabases.SqliteFile];
         using var logs = new CapturedLogs();
         await using (var portal = await RunningPortal.RestartAsync(data, builder => builder.Logging.AddProvider(logs), production))
         {
@@ -92,7 +92,7 @@ public sealed class DataDirectoryCopyTests : IDisposable
             Assert.DoesNotContain(laterLogs.Entries, e => e.Message.Contains("The root CA key is online", StringComparison.Ordinal));
             Assert.Empty(Web.Features.Admin.Health.CaHealthEvaluator.CheckKeys(keys));
         }
-        await using (var development = await RunningPortal.StartAsync())
+        await using (var development = await RunningPortal.StartAsync(PortalDatabases.SqliteFile))
         {
             var keys = development.Services.GetRequiredService<Web.Features.Authority.CaKeyCustody>().Describe();
             Assert.True(keys.RootKeyOnline);
@@ -104,7 +104,7 @@ public sealed class DataDirectoryCopyTests : IDisposable
     private async Task<string> CopyAfterUseAsync(params string[] settings)
     {
         using var data = new TemporaryDirectory();
-        await using (var portal = await RunningPortal.RestartAsync(data, settings))
+        await using (var portal = await RunningPortal.RestartAsync(data, [.. settings, PortalDatabases.SqliteFile]))
         {
             await using var scope = portal.Services.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();

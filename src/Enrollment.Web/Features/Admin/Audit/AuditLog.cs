@@ -26,7 +26,8 @@ public sealed class AuditLog(IServiceScopeFactory scopes)
         var query = db.AuditEvents.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(filter.Actor))
         {
-            query = query.Where(e => EF.Functions.Like(e.Actor, Anywhere(filter.Actor), Escape));
+            // UPPER on both sides: LIKE ignores case in SQLite but not in PostgreSQL.
+            query = query.Where(e => EF.Functions.Like(e.Actor.ToUpper(), Anywhere(filter.Actor), Escape));
         }
         if (!string.IsNullOrWhiteSpace(filter.EventType))
         {
@@ -34,7 +35,7 @@ public sealed class AuditLog(IServiceScopeFactory scopes)
         }
         if (!string.IsNullOrWhiteSpace(filter.Target))
         {
-            query = query.Where(e => e.Target != null && EF.Functions.Like(e.Target, Anywhere(filter.Target), Escape));
+            query = query.Where(e => e.Target != null && EF.Functions.Like(e.Target.ToUpper(), Anywhere(filter.Target), Escape));
         }
         if (filter.From is { } from)
         {
@@ -69,6 +70,7 @@ public sealed class AuditLog(IServiceScopeFactory scopes)
     /// A LIKE pattern for "contains", with the text's own wildcards escaped. SQLite's LIKE ignores
     /// ASCII case, so a reference code or serial read out over the phone in lower case still matches.
     /// </summary>
+    /// <summary>A LIKE pattern that finds the text anywhere, upper-cased, its wildcards taken literally.</summary>
     private static string Anywhere(string text) =>
-        "%" + text.Trim().Replace(Escape, Escape + Escape).Replace("%", Escape + "%").Replace("_", Escape + "_") + "%";
+        "%" + text.Trim().ToUpperInvariant().Replace(Escape, Escape + Escape).Replace("%", Escape + "%").Replace("_", Escape + "_") + "%";
 }
