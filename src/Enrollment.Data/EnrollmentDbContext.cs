@@ -1,12 +1,16 @@
 using Enrollment.Data.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Enrollment.Data;
 
 /// <summary>The portal's database: Identity plus requests, certificates, CA counters and the audit chain.</summary>
-public sealed class EnrollmentDbContext(DbContextOptions<EnrollmentDbContext> options) : IdentityDbContext<EnrollmentUser>(options)
+public sealed class EnrollmentDbContext(DbContextOptions<EnrollmentDbContext> options) : IdentityDbContext<EnrollmentUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>The Data Protection key ring on a server database (sealed like the file ring; docs/certificate-authority.md).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<IssuedCertificate> Certificates => Set<IssuedCertificate>();
 
     public DbSet<EnrollmentRequest> Requests => Set<EnrollmentRequest>();

@@ -29,9 +29,16 @@ public static class HostSetup
         DataFiles.CreateOwnerOnlyDirectory(options.PathOf("keys"));
         services.AddEnrollmentDatabase(options.Database.Settings(options));
         // Without persisted keys every cookie and antiforgery token dies on restart (docs/pitfalls.md, "Data Protection keys").
-        services.AddDataProtection()
-            .PersistKeysToFileSystem(new DirectoryInfo(options.PathOf("keys")))
-            .SetApplicationName("Enrollment");
+        var dataProtection = services.AddDataProtection().SetApplicationName("Enrollment");
+        if (KeyRingProtection.KeysInDatabase(options))
+        {
+            // Several nodes share one database: the ring is kept there, so each reads what another sealed.
+            dataProtection.PersistKeysToDbContext<EnrollmentDbContext>();
+        }
+        else
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(options.PathOf("keys")));
+        }
         // Sealed at rest with the HSM or the CA key passphrase (docs/certificate-authority.md, "The key ring").
         services.TryAddSingleton<KeyRingProtection>();
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>, SealKeyRingOptions>();

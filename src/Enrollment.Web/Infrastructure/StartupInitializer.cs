@@ -20,11 +20,11 @@ public static partial class StartupInitializer
     {
         // Settings first: a typo must stop the start before anything is created or migrated.
         services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
-        // Before anything reads the key ring: keys written in clear get sealed, a ring that does not open stops the start.
-        services.GetRequiredService<Features.Authority.KeyRing.KeyRingProtection>().SealAndCheck();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         await DatabaseInitializer.InitializeAsync(db, cancellationToken);
+        // Before anything reads the key ring: keys written in clear get sealed, a ring that does not open stops the start.
+        await services.GetRequiredService<Features.Authority.KeyRing.KeyRingProtection>().SealAndCheckAsync(services);
         DataFiles.RestrictToOwner(services.GetRequiredService<IOptions<EnrollmentOptions>>().Value.PathOf("enrollment.db"));
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in Roles.All)

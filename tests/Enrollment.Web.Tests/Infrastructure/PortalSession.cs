@@ -53,6 +53,19 @@ public sealed partial class PortalSession : IDisposable
         return await client.PostAsync(path, post);
     }
 
+    /// <summary>The antiforgery token of a static page's form, as this session receives it.</summary>
+    public async Task<string> AntiforgeryTokenOfAsync(string path) => AntiforgeryToken().Match(await client.GetStringAsync(path)).Groups[1].Value;
+
+    /// <summary>Posts a form with a token obtained elsewhere (another node's page).</summary>
+    public async Task<HttpResponseMessage> PostFormWithTokenAsync(string path, string formName, string token, IDictionary<string, string> fields)
+    {
+        using var post = new FormUrlEncodedContent(new Dictionary<string, string>(fields)
+        {
+            ["_handler"] = formName, ["__RequestVerificationToken"] = token,
+        });
+        return await client.PostAsync(path, post);
+    }
+
     /// <summary>Signs out through the layout's form, with its antiforgery token unless told otherwise.</summary>
     public async Task<HttpResponseMessage> SignOutAsync(bool withAntiforgeryToken = true)
     {

@@ -17,7 +17,7 @@ public sealed class KeyRingProtectionTests : IDisposable
 
     /// <summary>A ring written in clear before protection was configured is sealed in place, and what it sealed still opens.</summary>
     [Fact]
-    public void SealAndCheck_ARingWrittenInClear_SealsItsMasterKeys_AndEarlierDataStillOpens()
+    public async Task SealAndCheck_ARingWrittenInClear_SealsItsMasterKeys_AndEarlierDataStillOpens()
     {
         var keys = files.File("data/keys");
         var sealedBefore = DataProtectionProvider.Create(new DirectoryInfo(keys), b => b.SetApplicationName("Enrollment"))
@@ -25,14 +25,14 @@ public sealed class KeyRingProtectionTests : IDisposable
         Assert.Contains("<masterKey", File.ReadAllText(Directory.GetFiles(keys, "key-*.xml").Single()), StringComparison.Ordinal);
         var protection = Protection(Passphrase);
 
-        var sealedCount = protection.SealAndCheck();
+        var sealedCount = await protection.SealAndCheckAsync(NoServices);
 
         var ring = File.ReadAllText(Directory.GetFiles(keys, "key-*.xml").Single());
         Assert.Equal(1, sealedCount);
         Assert.DoesNotContain("<masterKey", ring, StringComparison.Ordinal);
         Assert.Contains("scheme=\"passphrase-aes-gcm\"", ring, StringComparison.Ordinal);
         Assert.Equal("a TOTP secret", Provider(protection).CreateProtector("test").Unprotect(sealedBefore));
-        Assert.Equal(0, protection.SealAndCheck());
+        Assert.Equal(0, await protection.SealAndCheckAsync(NoServices));
     }
 
     [Fact]
@@ -49,11 +49,11 @@ public sealed class KeyRingProtectionTests : IDisposable
     }
 
     [Fact]
-    public void SealAndCheck_WithAnotherPassphrase_RefusesNamingTheSetting()
+    public async Task SealAndCheck_WithAnotherPassphrase_RefusesNamingTheSetting()
     {
         Provider(Protection(Passphrase)).CreateProtector("test").Protect("secret");
 
-        var refused = Assert.ThrowsAny<CryptographicException>(() => Protection("another passphrase").SealAndCheck());
+        var refused = await Assert.ThrowsAnyAsync<CryptographicException>(() => Protection("another passphrase").SealAndCheckAsync(NoServices));
 
         Assert.Contains("Enrollment:Ca:KeyPassphrase", refused.Message, StringComparison.Ordinal);
     }
@@ -67,6 +67,9 @@ public sealed class KeyRingProtectionTests : IDisposable
         await Assert.ThrowsAnyAsync<CryptographicException>(
             () => RunningPortal.RestartAsync(data, "--environment=Production", "--Enrollment:Ca:KeyPassphrase=another passphrase"));
     }
+
+    /// <summary>A ring in files needs nothing from the host's services.</summary>
+    private static readonly IServiceProvider NoServices = new ServiceCollection().BuildServiceProvider();
 
     private KeyRingProtection Protection(string passphrase) => new(
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using Enrollment.Ca.Hsm;
 using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Enrollment.Web.Features.Authority.KeyRing;
@@ -16,6 +17,7 @@ public sealed class KeyRingProtection
 {
     private static readonly XNamespace DataProtection = "http://schemas.asp.net/2015/03/dataProtection";
     private readonly string keysDirectory;
+    private readonly bool keysInDatabase;
     private readonly Lazy<KeyRingSealer?> sealer;
 
     /// <remarks>
@@ -26,12 +28,20 @@ public sealed class KeyRingProtection
     public KeyRingProtection(IConfiguration configuration, IServiceProvider services)
     {
         var ca = configuration.GetSection(CaOptions.SectionName).Get<CaOptions>() ?? new CaOptions();
-        keysDirectory = (configuration.GetSection(EnrollmentOptions.SectionName).Get<EnrollmentOptions>() ?? new EnrollmentOptions()).PathOf("keys");
+        var enrollment = configuration.GetSection(EnrollmentOptions.SectionName).Get<EnrollmentOptions>() ?? new EnrollmentOptions();
+        keysDirectory = enrollment.PathOf("keys");
+        keysInDatabase = KeysInDatabase(enrollment);
         IsSealed = ca.Hsm.Enabled || ca.KeyPassphrase is { Length: > 0 };
         sealer = new Lazy<KeyRingSealer?>(() => ca.Hsm.Enabled
             ? new TokenKeyRingSealer(services.GetRequiredService<Pkcs11Token>().FindOrGenerateAesKey(TokenKeyRingSealer.KeyLabel))
             : ca.KeyPassphrase is { Length: > 0 } passphrase ? new PassphraseKeyRingSealer(passphrase) : null);
     }
+
+    /// <summary>
+    /// Where the ring is kept: <c>keys/</c> beside a SQLite database, in the database itself on a
+    /// server, so every node reads and writes the same keys (a cookie from one node opens on another).
+    /// </summary>
+    public static bool KeysInDatabase(EnrollmentOptions options) => options.Database.Provider != Data.DatabaseProvider.Sqlite;
 
     /// <summary>Whether the ring is sealed (an HSM or a passphrase is configured), known without opening anything.</summary>
     public bool IsSealed { get; }
@@ -40,50 +50,78 @@ public sealed class KeyRingProtection
     public KeyRingSealer? Sealer => sealer.Value;
 
     /// <summary>
-    /// At start, before the ring is read: seals master keys written in clear (a data directory from
-    /// before protection was configured), and opens every sealed one, so a wrong passphrase or another
-    /// token stops the start here instead of leaving Data Protection to skip the key and make a new one.
+    /// At start, before the ring is read: seals master keys written in clear (a ring from before
+    /// protection was configured), and opens every sealed one, so a wrong passphrase or another token
+    /// stops the start here instead of leaving Data Protection to skip the key and make a new one.
+    /// The ring is in <c>keys/</c> on SQLite and in the database on a server (shared by every node).
     /// Returns how many keys it sealed.
     /// </summary>
-    public int SealAndCheck()
+    public async Task<int> SealAndCheckAsync(IServiceProvider services)
     {
-        if (Sealer is null || !Directory.Exists(keysDirectory))
+        if (Sealer is null)
         {
             return 0;
         }
-        var encryptor = new SealedXmlEncryptor(this);
-        var sealedNow = 0;
+        if (keysInDatabase)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Data.EnrollmentDbContext>();
+            var sealedRows = 0;
+            foreach (var row in await db.DataProtectionKeys.ToListAsync())
+            {
+                var key = XElement.Parse(row.Xml!);
+                if (SealAndCheck(key, $"{row.FriendlyName} in the database"))
+                {
+                    row.Xml = key.ToString(SaveOptions.DisableFormatting);
+                    sealedRows++;
+                }
+            }
+            await db.SaveChangesAsync();
+            return sealedRows;
+        }
+        if (!Directory.Exists(keysDirectory))
+        {
+            return 0;
+        }
+        var sealedFiles = 0;
         foreach (var path in Directory.GetFiles(keysDirectory, "key-*.xml"))
         {
-            var document = XDocument.Load(path);
-            foreach (var sealedSecret in document.Descendants(SealedXmlEncryptor.Element).ToList())
+            var key = XElement.Load(path);
+            if (SealAndCheck(key, $"{Path.GetFileName(path)} in {keysDirectory}"))
             {
-                try
-                {
-                    SealedXmlDecryptor.Open(sealedSecret, Sealer);
-                }
-                catch (CryptographicException e)
-                {
-                    throw new CryptographicException(
-                        $"The Data Protection key {Path.GetFileName(path)} in {keysDirectory} cannot be opened ({e.Message}); " +
-                        "check that Enrollment:Ca:KeyPassphrase or Enrollment:Ca:Hsm is the one it was sealed with.", e);
-                }
-            }
-            // Data Protection marks what must be sealed with requiresEncryption="true" and replaces it by <encryptedSecret>.
-            var clear = document.Descendants().Where(e => (bool?)e.Attribute(DataProtection + "requiresEncryption") == true).ToList();
-            foreach (var element in clear)
-            {
-                var info = encryptor.Encrypt(new XElement(element));
-                element.ReplaceWith(new XElement(DataProtection + "encryptedSecret",
-                    new XAttribute("decryptorType", info.DecryptorType.AssemblyQualifiedName!), info.EncryptedElement));
-            }
-            if (clear.Count > 0)
-            {
-                DataFiles.WriteWhole(path, System.Text.Encoding.UTF8.GetBytes(document.ToString()), ownerOnly: true);
-                sealedNow++;
+                DataFiles.WriteWhole(path, System.Text.Encoding.UTF8.GetBytes(key.ToString()), ownerOnly: true);
+                sealedFiles++;
             }
         }
-        return sealedNow;
+        return sealedFiles;
+    }
+
+    /// <summary>Opens every sealed secret of one key and seals its clear ones; whether it changed.</summary>
+    private bool SealAndCheck(XElement key, string name)
+    {
+        foreach (var sealedSecret in key.Descendants(SealedXmlEncryptor.Element).ToList())
+        {
+            try
+            {
+                SealedXmlDecryptor.Open(sealedSecret, Sealer);
+            }
+            catch (CryptographicException e)
+            {
+                throw new CryptographicException(
+                    $"The Data Protection key {name} cannot be opened ({e.Message}); " +
+                    "check that Enrollment:Ca:KeyPassphrase or Enrollment:Ca:Hsm is the one it was sealed with.", e);
+            }
+        }
+        // Data Protection marks what must be sealed with requiresEncryption="true" and replaces it by <encryptedSecret>.
+        var clear = key.Descendants().Where(e => (bool?)e.Attribute(DataProtection + "requiresEncryption") == true).ToList();
+        var encryptor = new SealedXmlEncryptor(this);
+        foreach (var element in clear)
+        {
+            var info = encryptor.Encrypt(new XElement(element));
+            element.ReplaceWith(new XElement(DataProtection + "encryptedSecret",
+                new XAttribute("decryptorType", info.DecryptorType.AssemblyQualifiedName!), info.EncryptedElement));
+        }
+        return clear.Count > 0;
     }
 }
 
