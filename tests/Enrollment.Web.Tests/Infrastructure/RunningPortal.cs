@@ -63,7 +63,7 @@ public sealed class RunningPortal : IAsyncDisposable
             $"--Enrollment:DataDirectory={directory.File("data")}",
             "--Enrollment:PublicBaseUrl=http://127.0.0.1/",
             "--Logging:LogLevel:Default=Warning",
-            .. DatabaseOf(settings),
+            .. DatabaseOf(directory, settings),
             .. settings,
         ];
         var app = EnrollmentHost.Build(args, configure);
@@ -80,10 +80,13 @@ public sealed class RunningPortal : IAsyncDisposable
     /// </summary>
     public const string DatabaseVariable = "ENROLLMENT_TEST_DATABASE";
 
-    private static string[] DatabaseOf(string[] settings) =>
+    /// <summary>The database of each data directory in the PostgreSQL pass: a restart finds the records (and the key ring) it left.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TemporaryDirectory, string[]> Databases = [];
+
+    private static string[] DatabaseOf(TemporaryDirectory directory, string[] settings) =>
         Environment.GetEnvironmentVariable(DatabaseVariable) == "PostgreSql"
         && !settings.Any(s => s.StartsWith("--Enrollment:Database:", StringComparison.Ordinal))
-            ? PortalDatabases.PostgreSql()
+            ? Databases.GetValue(directory, _ => PortalDatabases.PostgreSql())
             : [];
 
     /// <summary>A client that trusts the development TLS certificate and does not follow redirects.</summary>
