@@ -9,6 +9,7 @@ using Enrollment.Web.Features.Admin.Certificates;
 using Enrollment.Web.Features.Approvals;
 using Enrollment.Web.Features.Certificates.Expiry;
 using Enrollment.Web.Features.Gate;
+using Enrollment.Web.Features.Health;
 using Enrollment.Web.Features.Publication;
 using Enrollment.Web.Features.Requests;
 using Microsoft.AspNetCore.Diagnostics;
@@ -85,9 +86,11 @@ public static class WebSetup
         app.UseUnixSocketPeer();
         app.UseMiddleware<ForwardedCertificateMiddleware>();
         app.UseForwardedHeadersFromKnownProxies();
-        // The PKI endpoints answer over plain HTTP (CDP and AIA are http://); everything else moves to HTTPS.
-        // Before the exception handler, so a re-executed error page is not redirected.
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/pki"), branch => branch.UseHttpsRedirection());
+        // The PKI endpoints answer over plain HTTP (CDP and AIA are http://), and so does the health probe
+        // of a balancer; everything else moves to HTTPS. Before the exception handler, so a re-executed
+        // error page is not redirected.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/pki") && !context.Request.Path.StartsWithSegments(Features.Health.HealthEndpoint.Path),
+            branch => branch.UseHttpsRedirection());
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseNotFoundPage();
         app.UseSecurityHeaders();
@@ -101,6 +104,7 @@ public static class WebSetup
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapPublication();
+        app.MapHealth();
         app.MapAccounts();
         app.MapCultureSwitch();
         app.MapAdminCertificates();

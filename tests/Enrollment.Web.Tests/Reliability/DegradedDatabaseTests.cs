@@ -30,8 +30,15 @@ public sealed class DegradedDatabaseTests(SqliteFilePortalFixture fixture) : ICl
         var (_, other) = await fixture.IssueAsync(user);
         using var session = await PortalSession.SignInAsync(fixture.Portal, user.Email!, Password);
         Assert.Contains("good", Ocsp(known), StringComparison.Ordinal);
+        using var probe = fixture.Portal.Client();
+        Assert.Equal("ok\n", await probe.GetStringAsync(new Uri(fixture.Portal.Http, "healthz")));
 
         BreakDatabase();
+
+        // A balancer's probe sees the node out, and learns nothing else.
+        using var health = await probe.GetAsync(new Uri(fixture.Portal.Http, "healthz"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal("unavailable\n", await health.Content.ReadAsStringAsync());
 
         Assert.Contains(": good", Ocsp(known), StringComparison.Ordinal);
         var uncached = Ocsp(other);
