@@ -189,6 +189,11 @@ namespace Enrollment.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("RequesterId", "Profile")
+                        .IsUnique()
+                        .HasDatabaseName("IX_EnrollmentRequests_OneOpenPerProfile")
+                        .HasFilter("\"State\" IN ('Pending', 'Approved')");
+
                     b.HasIndex("RequesterId", "SubmittedAt");
 
                     b.HasIndex("State", "SubmittedAt");

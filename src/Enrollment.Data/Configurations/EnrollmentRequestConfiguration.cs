@@ -27,5 +27,11 @@ public sealed class EnrollmentRequestConfiguration : IEntityTypeConfiguration<En
         // The approver queue reads pending requests oldest first; "my requests" reads one user's, newest first.
         builder.HasIndex(r => new { r.State, r.SubmittedAt });
         builder.HasIndex(r => new { r.RequesterId, r.SubmittedAt });
+        // One open request per requester and profile, kept by the database itself on every engine: an
+        // approval whose window closed is lapsed before a new request is added (MyRequests).
+        // Double-quoted identifiers are ANSI: SQLite and PostgreSQL read them, and SQL Server does
+        // with QUOTED_IDENTIFIER on, which its filtered indexes require anyway.
+        builder.HasIndex(r => new { r.RequesterId, r.Profile }).IsUnique()
+            .HasFilter("\"State\" IN ('Pending', 'Approved')").HasDatabaseName("IX_EnrollmentRequests_OneOpenPerProfile");
     }
 }

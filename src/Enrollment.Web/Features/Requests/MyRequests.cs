@@ -84,12 +84,22 @@ public sealed class MyRequests(
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
             await WriterLocks.AcquireAsync(db.Database, WriterLocks.RequestsOf(user.Id), CancellationToken.None);
+            // A closed pickup window frees the profile: the unique index counts approvals until they lapse.
+            await LapseAsync(db, user.Id, now);
             if (await db.Requests.Where(OpenAt(now)).AnyAsync(r => r.RequesterId == user.Id && r.Profile == profile.Name))
             {
                 return (null, AlreadyOpen);
             }
             db.Requests.Add(request);
-            await db.SaveChangesAsync();
+            try
+            {
+                await db.SaveChangesAsync();
+            }
+            catch (DbUpdateException e) when (UniqueViolation.Is(e))
+            {
+                // The database's own guard (IX_EnrollmentRequests_OneOpenPerProfile), should the lock ever be bypassed.
+                return (null, AlreadyOpen);
+            }
             await audit.AppendAsync(db, new AuditEntry(user.Email!, "request.submitted", request.Id.ToString(),
                 $"profile={profile.Name}" + (renewalOf is null ? string.Empty : $" renews={renewalOf}"), address));
             await transaction.CommitAsync();
@@ -148,11 +158,11 @@ public sealed class MyRequests(
         return null;
     }
 
-    /// <summary>Approvals whose pickup window has passed become Lapsed.</summary>
     /// <summary>A request still in play: pending, or approved with its pickup window open.</summary>
     internal static Expression<Func<EnrollmentRequest, bool>> OpenAt(DateTime now) =>
         r => r.State == RequestState.Pending || (r.State == RequestState.Approved && r.PickupDeadline > now);
 
+    /// <summary>Approvals whose pickup window has passed become Lapsed.</summary>
     internal static Task<int> LapseAsync(EnrollmentDbContext db, string userId, DateTime now) =>
         db.Requests.Where(r => r.RequesterId == userId && r.State == RequestState.Approved && r.PickupDeadline <= now)
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.State, RequestState.Lapsed).SetProperty(r => r.ClosedAt, r => r.PickupDeadline));
