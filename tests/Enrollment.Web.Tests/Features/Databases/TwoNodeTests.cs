@@ -16,15 +16,11 @@ public sealed class TwoNodeTests
     [Fact]
     public async Task SessionCookieAndAntiforgeryToken_FromNodeA_AreAcceptedByNodeB()
     {
-        var database = PortalDatabases.PostgreSql();
-        using var directoryA = new TemporaryDirectory();
-        using var directoryB = new TemporaryDirectory();
-        await using var nodeA = await RunningPortal.RestartAsync(directoryA, database);
-        foreach (var shared in new[] { "ca", "tls", "audit" })
-        {
-            CopyDirectory(Path.Combine(nodeA.DataDirectory, shared), Path.Combine(directoryB.File("data"), shared));
-        }
-        await using var nodeB = await RunningPortal.RestartAsync(directoryB, database);
+        var (a, b, directories) = await TwoNodesAsync();
+        // Disposed in reverse: the nodes stop before their directories go.
+        using var _ = directories;
+        await using var nodeA = a;
+        await using var nodeB = b;
         await PortalUsers.WithCertificateAsync(nodeA, "two-nodes@example.com", Password);
         using var onA = await PortalSession.SignInAsync(nodeA, "two-nodes@example.com", Password);
         var tokenFromA = await onA.AntiforgeryTokenOfAsync("account/manage");
@@ -38,6 +34,41 @@ public sealed class TwoNodeTests
         Assert.Contains("two-nodes@example.com", profile, StringComparison.Ordinal);
         Assert.True(saved.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found, saved.StatusCode.ToString());
         Assert.Contains("value=\"Two Nodes\"", await onA.PageAsync("account/manage"), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A revocation on node A reaches node B's OCSP cache through the revocation epoch in the shared
+    /// database (read every second), though B had a signed "good" for the certificate in its cache.
+    /// </summary>
+    [Fact]
+    public async Task RevocationOnNodeA_IsAnsweredAsRevokedByNodeB_WhoseCacheSaidGood()
+    {
+        var (nodeA, nodeB, directories) = await TwoNodesAsync();
+        using (directories)
+        await using (nodeA)
+        await using (nodeB)
+        {
+            var (_, certificate) = await PortalUsers.WithCertificateAsync(nodeA, "revoked-elsewhere@example.com", Password);
+            var authority = nodeB.Services.GetRequiredService<Ca.Authority.CertificateAuthority>();
+            var files = directories.Files;
+            var issuing = files.Write("issuing.pem", authority.Issuing.ExportCertificatePem());
+            var chain = files.Write("chain.pem", authority.Issuing.ExportCertificatePem() + "\n" + authority.Root.ExportCertificatePem());
+            var leaf = files.Write("leaf.pem", certificate.ExportCertificatePem());
+            string OcspOnB() => OpenSsl.Run(files.Path, "ocsp", "-issuer", issuing, "-cert", leaf, "-CAfile", chain, "-no_nonce",
+                "-url", new Uri(nodeB.Http, "pki/ocsp").AbsoluteUri).All;
+            Assert.Contains(": good", OcspOnB(), StringComparison.Ordinal);
+
+            await nodeA.Services.GetRequiredService<Web.Features.Certificates.RevocationService>().RevokeAsync(
+                Ca.Serials.SerialNumber.Canonicalize(certificate.SerialNumber), Ca.Revocation.RevocationReason.KeyCompromise, "test", null, default);
+
+            var answer = OcspOnB();
+            for (var attempt = 0; attempt < 50 && !answer.Contains(": revoked", StringComparison.Ordinal); attempt++)
+            {
+                await Task.Delay(100);
+                answer = OcspOnB();
+            }
+            Assert.Contains(": revoked", answer, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>What a dump of the database holds of the ring in the production configuration: sealed keys only.</summary>
@@ -57,6 +88,36 @@ public sealed class TwoNodeTests
         Assert.All(keys, key => Assert.Contains("sealedSecret scheme=\"passphrase-aes-gcm\"", key.Xml, StringComparison.Ordinal));
         Assert.All(keys, key => Assert.DoesNotContain("<masterKey", key.Xml, StringComparison.Ordinal));
         Assert.False(Directory.Exists(Path.Combine(portal.DataDirectory, "keys")) && Directory.GetFiles(Path.Combine(portal.DataDirectory, "keys")).Length > 0);
+    }
+
+    /// <summary>The data directories of two nodes, and a place for the test's own files.</summary>
+    private sealed class NodeDirectories : IDisposable
+    {
+        public TemporaryDirectory A { get; } = new();
+
+        public TemporaryDirectory B { get; } = new();
+
+        public TemporaryDirectory Files { get; } = new();
+
+        public void Dispose()
+        {
+            A.Dispose();
+            B.Dispose();
+            Files.Dispose();
+        }
+    }
+
+    /// <summary>Node A on a new database; node B on the same one, its data directory holding copies of A's CA, TLS and audit files.</summary>
+    private static async Task<(RunningPortal A, RunningPortal B, NodeDirectories Directories)> TwoNodesAsync()
+    {
+        var database = PortalDatabases.PostgreSql();
+        var directories = new NodeDirectories();
+        var nodeA = await RunningPortal.RestartAsync(directories.A, database);
+        foreach (var shared in new[] { "ca", "tls", "audit" })
+        {
+            CopyDirectory(Path.Combine(nodeA.DataDirectory, shared), Path.Combine(directories.B.File("data"), shared));
+        }
+        return (nodeA, await RunningPortal.RestartAsync(directories.B, database), directories);
     }
 
     private static void CopyDirectory(string from, string to)
