@@ -116,6 +116,9 @@ public static class PortalDatabases
     /// <summary>Pins a test to SQLite: it works on the data directory's database file itself.</summary>
     public const string SqliteFile = "--Enrollment:Database:Provider=Sqlite";
 
+    /// <summary>The settings for a test that runs on each provider: SQLite pinned, or a new PostgreSQL database.</summary>
+    public static string[] For(Data.DatabaseProvider provider) => provider == Data.DatabaseProvider.PostgreSql ? PostgreSql() : [SqliteFile];
+
     public static string[] PostgreSql() =>
         ["--Enrollment:Database:Provider=PostgreSql", $"--Enrollment:Database:ConnectionString={PostgresServer.NewDatabase()}"];
 }

@@ -95,7 +95,7 @@ public sealed class UserAdministrationTests(PortalFixture fixture) : IClassFixtu
     [InlineData(DatabaseProvider.PostgreSql)]
     public async Task TwoLastAdmins_DisablingEachOtherAtOnce_LeaveOneActiveAdmin_EveryRound(DatabaseProvider provider)
     {
-        await using var portal = await RunningPortal.StartAsync(provider == DatabaseProvider.PostgreSql ? PortalDatabases.PostgreSql() : []);
+        await using var portal = await RunningPortal.StartAsync(PortalDatabases.For(provider));
         await using (var scope = portal.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();

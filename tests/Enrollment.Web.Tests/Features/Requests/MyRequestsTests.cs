@@ -42,7 +42,7 @@ public sealed class MyRequestsTests(PortalFixture fixture) : IClassFixture<Porta
     [InlineData(DatabaseProvider.PostgreSql)]
     public async Task Submit_DoubleClicked_RecordsOneRequest_EveryRound(DatabaseProvider provider)
     {
-        await using var portal = await RunningPortal.StartAsync(provider == DatabaseProvider.PostgreSql ? PortalDatabases.PostgreSql() : []);
+        await using var portal = await RunningPortal.StartAsync(PortalDatabases.For(provider));
         var requests = portal.Services.GetRequiredService<MyRequests>();
         for (var round = 0; round < 5; round++)
         {
