@@ -20,6 +20,9 @@ public static class WriterLocks
     /// <summary>Who is an active administrator: the last-admin check and the change that could break it.</summary>
     public const string Administrators = "enrollment.administrators";
 
+    /// <summary>Recording ended certificates: several nodes sweep, each certificate is recorded (and audited) once.</summary>
+    public const string ExpirySweep = "enrollment.expiry-sweep";
+
     /// <summary>One requester's open requests: the duplicate check and the insert.</summary>
     public static string RequestsOf(string userId) => "enrollment.requests/" + userId;
 

@@ -78,6 +78,28 @@ public sealed class ExpirySweepTests(PortalFixture fixture) : IClassFixture<Port
         Assert.Equal(1, await EventsAsync("certificate.expiry-reminder", serial));
     }
 
+    /// <summary>Several nodes (here: sweeps in parallel) record an ended certificate once, in the records and in the audit log.</summary>
+    [Fact]
+    public async Task Sweep_ManyAtOnce_RecordEachEndedCertificateOnce()
+    {
+        var owner = await OwnerAsync("ended-at-once");
+        var serials = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var (serial, _) = await fixture.IssueAsync(owner);
+            await EndsInAsync(serial, TimeSpan.FromHours(-1));
+            serials.Add(serial);
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Sweep().SweepAsync(default))));
+
+        foreach (var serial in serials)
+        {
+            Assert.Equal(1, await EventsAsync("certificate.expired", serial));
+        }
+        Assert.True(results.Sum(r => r.MarkedExpired) >= serials.Count);
+    }
+
     [Fact]
     public async Task Sweep_RecordsAnEndedCertificateOnce_AndLeavesValidOnesAlone()
     {

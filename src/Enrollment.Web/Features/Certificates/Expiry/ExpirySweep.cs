@@ -81,6 +81,8 @@ public sealed partial class ExpirySweep(
         while (true)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // Read, mark and audit as one step across nodes: two sweeps must not both audit the same rows.
+            await WriterLocks.AcquireAsync(db.Database, WriterLocks.ExpirySweep, cancellationToken);
             var ended = await db.Certificates.AsNoTracking()
                 .Where(c => c.State == IssuanceState.Issued && c.RevokedAt == null && c.ExpiredAt == null && c.NotAfter <= now)
                 .OrderBy(c => c.Id).Take(Batch).Select(c => new { c.Id, c.SerialNumber, c.NotAfter, c.UserId })
