@@ -24,6 +24,17 @@ public sealed class TemporaryDirectory : IDisposable
         return File(name);
     }
 
+    /// <summary>Copies a directory and everything under it (a copy of a data directory, a fixture).</summary>
+    public static void Copy(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = System.IO.Path.Combine(to, System.IO.Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            System.IO.File.Copy(file, target);
+        }
+    }
+
     public void Dispose()
     {
         try

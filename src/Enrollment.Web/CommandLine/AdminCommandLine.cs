@@ -85,6 +85,14 @@ public static class AdminCommandLine
         return Refused;
     }
 
+    /// <summary>Records what a verb did in the audit log and anchors the head at once (a verb may end the process next).</summary>
+    internal static async Task AuditAsync(IServiceProvider services, string action, string target, string detail)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<EnrollmentDbContext>>().CreateDbContextAsync();
+        await services.GetRequiredService<AuditTrail>().AppendAsync(db, new AuditEntry(Actor, action, target, detail));
+        await services.GetRequiredService<AuditAnchor>().CheckpointAsync(db);
+    }
+
     /// <summary>The operator as recorded in the audit log.</summary>
     internal static string Actor => $"cli:{Environment.UserName}";
 }

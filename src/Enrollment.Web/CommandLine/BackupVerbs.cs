@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Enrollment.Data;
 using Enrollment.Data.Entities;
-using Enrollment.Web.Features.Admin.Audit;
 using Enrollment.Web.Features.Backup;
 using Enrollment.Web.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -32,7 +31,7 @@ internal static class BackupVerbs
             var manifest = DataDirectoryBackup.Write(services.GetRequiredService<IOptions<EnrollmentOptions>>().Value,
                 services.GetRequiredService<IOptions<CaOptions>>().Value, archive, PassphraseFrom(parsed.GetRequiredValue(passphrase)),
                 services.GetRequiredService<TimeProvider>().GetUtcNow());
-            await AuditAsync(services, "data.backed-up", $"{archive}; {manifest.Files.Count} files");
+            await AdminCommandLine.AuditAsync(services, "data.backed-up", "data", $"{archive}; {manifest.Files.Count} files");
             await output.WriteLineAsync($"Wrote {archive}: {manifest.Files.Count} files, taken {manifest.CreatedAt:u}.");
             return 0;
         }));
@@ -61,7 +60,7 @@ internal static class BackupVerbs
                 var floor = await RaiseCrlNumberAsync(services);
                 // The CRL in the backup may be older than one published since: a new one, numbered above all of them.
                 await services.GetRequiredService<Features.Publication.CrlPublisher>().PublishAsync(AdminCommandLine.Actor, CancellationToken.None);
-                await AuditAsync(services, "data.restored", $"from backup taken {manifest.CreatedAt:O}; CRL numbers continue above {floor}");
+                await AdminCommandLine.AuditAsync(services, "data.restored", "data", $"from backup taken {manifest.CreatedAt:O}; CRL numbers continue above {floor}");
                 var c = manifest.Configuration;
                 await output.WriteLineAsync($"""
                     Restored {manifest.Files.Count} files from the backup taken {manifest.CreatedAt:u} into {target}.
@@ -95,12 +94,5 @@ internal static class BackupVerbs
         var floor = services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds();
         await CaCounter.RaiseAsync(db, CaCounter.CrlNumber, floor, CancellationToken.None);
         return await CaCounter.ReadAsync(db, CaCounter.CrlNumber, CancellationToken.None);
-    }
-
-    private static async Task AuditAsync(IServiceProvider services, string action, string detail)
-    {
-        await using var db = await services.GetRequiredService<IDbContextFactory<EnrollmentDbContext>>().CreateDbContextAsync();
-        await services.GetRequiredService<AuditTrail>().AppendAsync(db, new AuditEntry(AdminCommandLine.Actor, action, "data", detail));
-        await services.GetRequiredService<AuditAnchor>().CheckpointAsync(db);
     }
 }

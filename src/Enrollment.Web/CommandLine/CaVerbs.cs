@@ -87,13 +87,12 @@ internal static class CaVerbs
         {
             return await AdminCommandLine.FailAsync(error, problem);
         }
-        var passphrase = Environment.GetEnvironmentVariable(passphraseVariable);
-        OfflineRootKey.CheckPassphrase(passphrase);
+        var passphrase = RootVerbs.PassphraseFrom(passphraseVariable);
         var (authority, rootKey) = services.GetRequiredService<CaProvisioner>().CreateWithOfflineRoot(TimeSpan.FromDays(crlDays));
         using (authority)
         using (rootKey)
         {
-            OfflineRootKey.Write(keyFile.FullName, rootKey, passphrase!);
+            OfflineRootKey.Write(keyFile.FullName, rootKey, passphrase);
         }
         await RootVerbs.AuditAsync(services, "ca.created", $"offline root; key file {keyFile.FullName}");
         // The host's CA is loaded now, from what was just written; the rest of a first start follows (CRL, audit anchor).

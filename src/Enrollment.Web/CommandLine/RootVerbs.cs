@@ -1,10 +1,7 @@
 using System.CommandLine;
 using Enrollment.Ca.Authority;
 using Enrollment.Ca.Revocation;
-using Enrollment.Data;
-using Enrollment.Web.Features.Admin.Audit;
 using Enrollment.Web.Shared;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Enrollment.Web.CommandLine;
@@ -33,13 +30,12 @@ internal static class RootVerbs
             {
                 return await AdminCommandLine.FailAsync(error, problem);
             }
-            var passphrase = Environment.GetEnvironmentVariable(parsed.GetRequiredValue(passphraseVariable));
-            OfflineRootKey.CheckPassphrase(passphrase);
+            var passphrase = PassphraseFrom(parsed.GetRequiredValue(passphraseVariable));
             var authority = services.GetRequiredService<CertificateAuthority>();
             using var rootKey = store.OpenRootKey()!;
             // The longest time before the key must come back starts now.
             var crl = services.GetRequiredService<CaProvisioner>().SignRootCrl(authority, rootKey, TimeSpan.FromDays(parsed.GetValue(crlDays)));
-            OfflineRootKey.Write(keyFile.FullName, rootKey, passphrase!);
+            OfflineRootKey.Write(keyFile.FullName, rootKey, passphrase);
             store.RemoveRootKey();
             await AuditAsync(services, "ca.root-offline", $"key file {keyFile.FullName}; root CRL {crl.Number} until {crl.NextUpdate:u}");
             await output.WriteLineAsync($"""
@@ -88,10 +84,15 @@ internal static class RootVerbs
             : null;
     }
 
-    internal static async Task AuditAsync(IServiceProvider services, string action, string detail)
+    /// <summary>Records a root operation in the audit log, against the issuing CA it stands behind.</summary>
+    internal static Task AuditAsync(IServiceProvider services, string action, string detail) =>
+        AdminCommandLine.AuditAsync(services, action, services.GetRequiredService<CertificateAuthority>().IssuerKeyId, detail);
+
+    /// <summary>The root key file's passphrase from the named environment variable; refused when missing or short.</summary>
+    internal static string PassphraseFrom(string variable)
     {
-        await using var db = await services.GetRequiredService<IDbContextFactory<EnrollmentDbContext>>().CreateDbContextAsync();
-        var authority = services.GetRequiredService<CertificateAuthority>();
-        await services.GetRequiredService<AuditTrail>().AppendAsync(db, new AuditEntry(AdminCommandLine.Actor, action, authority.IssuerKeyId, detail));
+        var passphrase = Environment.GetEnvironmentVariable(variable);
+        OfflineRootKey.CheckPassphrase(passphrase);
+        return passphrase!;
     }
 }

@@ -26,7 +26,6 @@ public static class HostSetup
 
         var options = builder.Configuration.GetSection(EnrollmentOptions.SectionName).Get<EnrollmentOptions>() ?? new EnrollmentOptions();
         DataFiles.CreateOwnerOnlyDirectory(options.PathOf());
-        DataFiles.CreateOwnerOnlyDirectory(options.PathOf("keys"));
         services.AddEnrollmentDatabase(options.Database.Settings(options));
         // Without persisted keys every cookie and antiforgery token dies on restart (docs/pitfalls.md, "Data Protection keys").
         var dataProtection = services.AddDataProtection().SetApplicationName("Enrollment");
@@ -37,6 +36,7 @@ public static class HostSetup
         }
         else
         {
+            DataFiles.CreateOwnerOnlyDirectory(options.PathOf("keys"));
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(options.PathOf("keys")));
         }
         // Sealed at rest with the HSM or the CA key passphrase (docs/certificate-authority.md, "The key ring").

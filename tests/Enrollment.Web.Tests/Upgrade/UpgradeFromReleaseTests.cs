@@ -97,13 +97,7 @@ public sealed class UpgradeFromReleaseTests
     private static TemporaryDirectory CopyOfFixture()
     {
         var directory = new TemporaryDirectory();
-        var source = Path.Combine(AppContext.BaseDirectory, Fixture);
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(directory.Path, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        TemporaryDirectory.Copy(Path.Combine(AppContext.BaseDirectory, Fixture), directory.Path);
         return directory;
     }
 

@@ -54,6 +54,7 @@ public static class DataDirectoryBackup
         {
             var zipPath = Path.Combine(staging, "backup.zip");
             var files = new List<BackupFile>();
+            BackupManifest manifest;
             using (var zip = ZipFile.Open(zipPath, ZipArchiveMode.Create))
             {
                 foreach (var folder in Folders)
@@ -71,7 +72,7 @@ public static class DataDirectoryBackup
                 var database = Path.Combine(staging, DatabaseFile);
                 SqliteBackup.Copy(Path.Combine(dataDirectory, DatabaseFile), database);
                 files.Add(Add(zip, database, DatabaseFile));
-                var manifest = new BackupManifest(now, files, ConfigurationOf(options, ca, dataDirectory));
+                manifest = new BackupManifest(now, files, ConfigurationOf(options, ca, dataDirectory));
                 using var entry = zip.CreateEntry(ManifestEntry).Open();
                 JsonSerializer.Serialize(entry, manifest);
             }
@@ -88,7 +89,7 @@ public static class DataDirectoryBackup
                 output.Flush(flushToDisk: true);
             }
             File.Move(temporary, archivePath);
-            return Read(zipPath);
+            return manifest;
         }
         finally
         {

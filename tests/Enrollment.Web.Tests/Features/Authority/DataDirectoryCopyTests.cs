@@ -114,12 +114,7 @@ public sealed class DataDirectoryCopyTests : IDisposable
             using var session = await PortalSession.SignInAsync(portal, "victim@example.com", "correct horse battery staple");
         }
         var copy = files.File($"copy-{Guid.NewGuid():N}");
-        foreach (var path in Directory.GetFiles(data.File("data"), "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy, Path.GetRelativePath(data.File("data"), path));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(path, target);
-        }
+        TemporaryDirectory.Copy(data.File("data"), copy);
         return copy;
     }
 

@@ -115,19 +115,8 @@ public sealed class TwoNodeTests
         var nodeA = await RunningPortal.RestartAsync(directories.A, database);
         foreach (var shared in new[] { "ca", "tls", "audit" })
         {
-            CopyDirectory(Path.Combine(nodeA.DataDirectory, shared), Path.Combine(directories.B.File("data"), shared));
+            TemporaryDirectory.Copy(Path.Combine(nodeA.DataDirectory, shared), Path.Combine(directories.B.File("data"), shared));
         }
         return (nodeA, await RunningPortal.RestartAsync(directories.B, database), directories);
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }
