@@ -101,7 +101,7 @@ public sealed class LifecycleTests(BrowserPortalFixture fixture) : IClassFixture
         await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
 
         await page.GetByLabel("Upload a CSR").CheckAsync();
-        await page.GetByLabel("CSR file (PEM or DER)").SetInputFilesAsync(csr);
+        await ChooseCsrFileAsync(page, csr);
         await Assertions.Expect(page.GetByTestId("csr-file-status")).ToContainTextAsync("upload.csr is ready");
         await page.GetByRole(AriaRole.Button, new() { Name = "Issue certificate" }).ClickAsync();
 
@@ -153,7 +153,7 @@ public sealed class LifecycleTests(BrowserPortalFixture fixture) : IClassFixture
         await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
 
         await page.GetByLabel("Upload a CSR").CheckAsync();
-        await page.GetByLabel("CSR file (PEM or DER)").SetInputFilesAsync(huge);
+        await ChooseCsrFileAsync(page, huge);
 
         await Assertions.Expect(page.GetByTestId("pickup-error")).ToContainTextAsync("larger than 16 KiB");
         await Assertions.Expect(page.GetByTestId("csr-file-status")).ToHaveCountAsync(0);
@@ -253,4 +253,12 @@ public sealed class LifecycleTests(BrowserPortalFixture fixture) : IClassFixture
     private static string PublicKeyOf(TemporaryDirectory files, string path, bool isKey) => isKey
         ? OpenSsl.Ok(files.Path, "pkey", "-in", path, "-pubout")
         : OpenSsl.Ok(files.Path, "x509", "-in", path, "-noout", "-pubkey");
+
+    /// <summary>Chooses a file once the input accepts one: it is disabled until Blazor listens for the choice.</summary>
+    private static async Task ChooseCsrFileAsync(IPage page, string path)
+    {
+        var input = page.GetByLabel("CSR file (PEM or DER)");
+        await Assertions.Expect(input).ToBeEnabledAsync();
+        await input.SetInputFilesAsync(path);
+    }
 }
