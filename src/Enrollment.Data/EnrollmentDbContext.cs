@@ -17,6 +17,8 @@ public sealed class EnrollmentDbContext(DbContextOptions<EnrollmentDbContext> op
 
     public DbSet<CaCounter> CaCounters => Set<CaCounter>();
 
+    public DbSet<CrlPublication> CrlPublications => Set<CrlPublication>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AuthenticatorStep> AuthenticatorSteps => Set<AuthenticatorStep>();

@@ -23,6 +23,9 @@ public static class WriterLocks
     /// <summary>Recording ended certificates: several nodes sweep, each certificate is recorded (and audited) once.</summary>
     public const string ExpirySweep = "enrollment.expiry-sweep";
 
+    /// <summary>Publishing the CRL: one node at a time takes the next number, signs, and stores it.</summary>
+    public const string CrlPublication = "enrollment.crl-publication";
+
     /// <summary>One requester's open requests: the duplicate check and the insert.</summary>
     public static string RequestsOf(string userId) => "enrollment.requests/" + userId;
 

@@ -107,6 +107,31 @@ namespace Enrollment.Migrations.PostgreSql.Migrations
                     b.ToTable("CaCounters", (string)null);
                 });
 
+            modelBuilder.Entity("Enrollment.Data.Entities.CrlPublication", b =>
+                {
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Der")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("IssuerKeyId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTime>("NextUpdate")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ThisUpdate")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Number");
+
+                    b.ToTable("CrlPublications", (string)null);
+                });
+
             modelBuilder.Entity("Enrollment.Data.Entities.EnrollmentRequest", b =>
                 {
                     b.Property<Guid>("Id")

@@ -107,6 +107,31 @@ namespace Enrollment.Migrations.SqlServer.Migrations
                     b.ToTable("CaCounters", (string)null);
                 });
 
+            modelBuilder.Entity("Enrollment.Data.Entities.CrlPublication", b =>
+                {
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Der")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("IssuerKeyId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<DateTime>("NextUpdate")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("ThisUpdate")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Number");
+
+                    b.ToTable("CrlPublications", (string)null);
+                });
+
             modelBuilder.Entity("Enrollment.Data.Entities.EnrollmentRequest", b =>
                 {
                     b.Property<Guid>("Id")

@@ -100,6 +100,31 @@ namespace Enrollment.Migrations.Migrations
                     b.ToTable("CaCounters", (string)null);
                 });
 
+            modelBuilder.Entity("Enrollment.Data.Entities.CrlPublication", b =>
+                {
+                    b.Property<long>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Der")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("IssuerKeyId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextUpdate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ThisUpdate")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Number");
+
+                    b.ToTable("CrlPublications", (string)null);
+                });
+
             modelBuilder.Entity("Enrollment.Data.Entities.EnrollmentRequest", b =>
                 {
                     b.Property<Guid>("Id")

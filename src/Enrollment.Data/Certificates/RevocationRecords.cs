@@ -77,16 +77,6 @@ public sealed class RevocationRecords(IDbContextFactory<EnrollmentDbContext> fac
         return await db.Certificates.CountAsync(c => c.IssuerKeyId == issuerKeyId && c.RevokedAt != null, cancellationToken);
     }
 
-    /// <summary>The next CRL number, persisted before use so it strictly increases across restarts.</summary>
-    public async Task<long> NextCrlNumberAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var value = await CaCounter.IncrementAsync(db, CaCounter.CrlNumber, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return value;
-    }
-
     /// <summary>Serials of issued certificates revoked at or after <paramref name="sinceUtc"/>: what a change of epoch may have been.</summary>
     public async Task<List<string>> RevokedSinceAsync(DateTime sinceUtc, CancellationToken cancellationToken)
     {

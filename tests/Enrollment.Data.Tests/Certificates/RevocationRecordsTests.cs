@@ -49,23 +49,6 @@ public sealed class RevocationRecordsTests
         Assert.Equal(0, await records.ReadEpochAsync(default));
     }
 
-    [Theory]
-    [InlineData(DatabaseProvider.Sqlite)]
-    [InlineData(DatabaseProvider.PostgreSql)]
-    public async Task NextCrlNumber_AcrossRestarts_StrictlyIncreases(DatabaseProvider provider)
-    {
-        await using var database = await TestDatabase.CreateAsync(provider);
-        var numbers = new List<long>();
-        for (var restart = 0; restart < 3; restart++)
-        {
-            var records = new RevocationRecords(database.Factory, new AuditTrail(TimeProvider.System), TimeProvider.System);
-            numbers.Add(await records.NextCrlNumberAsync(default));
-            numbers.Add(await records.NextCrlNumberAsync(default));
-        }
-
-        Assert.Equal([1, 2, 3, 4, 5, 6], numbers);
-    }
-
     private static async Task<string> IssueAsync(TestDatabase database, TestAuthority ca)
     {
         var user = await database.AddUserAsync();

@@ -4,9 +4,9 @@ using Enrollment.Data.Certificates;
 namespace Enrollment.Web.Features.Publication;
 
 /// <summary>
-/// Keeps published revocation data current: re-publishes the CRL before it goes stale, renews the
-/// OCSP signer and the root's CRL when due (<see cref="CaRenewal"/>), and drops the cached OCSP
-/// answers of certificates another process (an admin verb, another node) revoked.
+/// Keeps published revocation data current: copies a CRL another node published, re-publishes the
+/// CRL before it goes stale, renews the OCSP signer and the root's CRL when due (<see cref="CaRenewal"/>),
+/// and drops the cached OCSP answers of certificates another process (an admin verb, another node) revoked.
 /// </summary>
 public sealed partial class PublicationRefreshService(
     CrlPublisher crl, CaRenewal renewal, OcspResponder responder, RevocationRecords records, TimeProvider time, ILogger<PublicationRefreshService> logger)
@@ -42,6 +42,7 @@ public sealed partial class PublicationRefreshService(
             try
             {
                 await CheckEpochAsync(stoppingToken);
+                await crl.SyncAsync(stoppingToken);
                 if (crlToCheck || minute)
                 {
                     // Stays due after a failure: a CRL missing a revocation is retried every second.

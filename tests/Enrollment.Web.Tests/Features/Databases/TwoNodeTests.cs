@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Enrollment.Testing;
+using Enrollment.Web.Features.Publication;
 using Enrollment.Web.Tests.Infrastructure;
 
 namespace Enrollment.Web.Tests.Features.Databases;
@@ -68,6 +69,70 @@ public sealed class TwoNodeTests
                 answer = OcspOnB();
             }
             Assert.Contains(": revoked", answer, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// A revocation on node A publishes a CRL into the database; node B serves the same CRL and writes
+    /// it into its own data directory (where its nginx's ssl_crl reads it) within a couple of seconds.
+    /// </summary>
+    [Fact]
+    public async Task CrlPublishedOnNodeA_IsServedByNodeB_AndWrittenToItsDataDirectory()
+    {
+        var (nodeA, nodeB, directories) = await TwoNodesAsync();
+        using (directories)
+        await using (nodeA)
+        await using (nodeB)
+        {
+            var (_, certificate) = await PortalUsers.WithCertificateAsync(nodeA, "crl-elsewhere@example.com", Password);
+            var serial = Ca.Serials.SerialNumber.Canonicalize(certificate.SerialNumber);
+
+            await nodeA.Services.GetRequiredService<Web.Features.Certificates.RevocationService>().RevokeAsync(
+                serial, Ca.Revocation.RevocationReason.KeyCompromise, "test", null, default);
+            var published = nodeA.Services.GetRequiredService<CrlPublisher>().Current!;
+            using var client = new HttpClient { BaseAddress = nodeB.Http };
+            var served = await client.GetByteArrayAsync("pki/issuing.crl");
+            for (var attempt = 0; attempt < 50 && !served.SequenceEqual(published.Der); attempt++)
+            {
+                await Task.Delay(100);
+                served = await client.GetByteArrayAsync("pki/issuing.crl");
+            }
+
+            Assert.Equal(published.Der, served);
+            Assert.Equal(published.Der, await File.ReadAllBytesAsync(Path.Combine(nodeB.DataDirectory, "ca", "issuing.crl")));
+            var crl = directories.Files.Write("issuing.crl", served);
+            Assert.Contains(serial, OpenSsl.Ok(directories.Files.Path, "crl", "-inform", "DER", "-in", crl, "-noout", "-text").Replace(":", ""),
+                StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>
+    /// Both nodes find the CRL behind the revocations (recorded by an admin verb, say) at once: one of
+    /// them publishes, under the publication lock; the other finds the new CRL current.
+    /// </summary>
+    [Fact]
+    public async Task StaleCrl_FoundByBothNodesAtOnce_IsPublishedOnce()
+    {
+        var (nodeA, nodeB, directories) = await TwoNodesAsync();
+        using (directories)
+        await using (nodeA)
+        await using (nodeB)
+        {
+            var (_, certificate) = await PortalUsers.WithCertificateAsync(nodeA, "crl-once@example.com", Password);
+            var factory = nodeA.Services.GetRequiredService<IDbContextFactory<Data.EnrollmentDbContext>>();
+            int Publications(Data.EnrollmentDbContext db) => db.AuditEvents.Count(e => e.EventType == "crl.published");
+            await using var db = await factory.CreateDbContextAsync();
+            var before = Publications(db);
+
+            // Recorded without publishing; the nodes' own refresh (every second) races the calls below, under the same lock.
+            await nodeA.Services.GetRequiredService<Data.Certificates.RevocationRecords>().RevokeAsync(
+                Ca.Serials.SerialNumber.Canonicalize(certificate.SerialNumber), Ca.Revocation.RevocationReason.KeyCompromise, "test", null, default);
+            var crls = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() =>
+                (i % 2 == 0 ? nodeA : nodeB).Services.GetRequiredService<CrlPublisher>().EnsureFreshAsync(default))));
+
+            Assert.Equal(before + 1, Publications(db));
+            Assert.Single(crls.Select(c => c.Info.Number).Distinct());
+            Assert.Equal(crls[0].Info.Number, (await db.CrlPublications.SingleAsync()).Number);
         }
     }
 
