@@ -46,12 +46,35 @@ public sealed class DatabaseOptions
     /// <summary>The server's connection string; required for PostgreSql and SqlServer, unused for Sqlite.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// How a node learns of the request changes other nodes make, for open queues and "my requests":
+    /// Listen (PostgreSQL's LISTEN/NOTIFY; its default), Poll (every two seconds; SQL Server's default,
+    /// and for PostgreSQL behind a pooler in transaction mode, where LISTEN does not work) or None
+    /// (SQLite's default: one node).
+    /// </summary>
+    public RequestNotifications? Notifications { get; set; }
+
+    public RequestNotifications NotificationsOrDefault => Notifications ?? Provider switch
+    {
+        Enrollment.Data.DatabaseProvider.PostgreSql => RequestNotifications.Listen,
+        Enrollment.Data.DatabaseProvider.SqlServer => RequestNotifications.Poll,
+        _ => RequestNotifications.None,
+    };
+
     /// <summary>Where the portal's records are, for the chosen provider.</summary>
     public Enrollment.Data.DatabaseSettings Settings(EnrollmentOptions options) => Provider == Enrollment.Data.DatabaseProvider.Sqlite
         ? new(Provider, options.PathOf("enrollment.db"))
         : new(Provider, ConnectionString is { Length: > 0 } connection
             ? connection
             : throw new InvalidOperationException($"Enrollment:Database:ConnectionString is required with Enrollment:Database:Provider={Provider}."));
+}
+
+/// <summary>How nodes learn of each other's request changes (<see cref="DatabaseOptions.Notifications"/>).</summary>
+public enum RequestNotifications
+{
+    None,
+    Listen,
+    Poll,
 }
 
 /// <summary>The certificate authority, section "Enrollment:Ca".</summary>

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Enrollment.Data.Entities;
 
 namespace Enrollment.Web.Features.Requests;
@@ -6,12 +7,34 @@ namespace Enrollment.Web.Features.Requests;
 public sealed record RequestChange(Guid RequestId, string RequesterId, RequestState State);
 
 /// <summary>
-/// In-process notifications to open circuits. One portal process is the supported deployment of the
-/// SQLite default; a second process would see changes at its next reload.
+/// Notifications to open circuits. A change made on this node is raised here at once and, when
+/// several nodes share the database, handed to the relay that tells the others
+/// (<see cref="PostgreSqlRequestRelay"/>, <see cref="PollingRequestRelay"/>).
 /// </summary>
 public sealed class RequestEvents
 {
+    // Bounded: a relay that cannot reach the database must not hold changes without end; the pages reload on their next change.
+    private readonly Channel<RequestChange> outgoing = Channel.CreateBounded<RequestChange>(
+        new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
     public event Action<RequestChange>? Changed;
 
-    public void Publish(RequestChange change) => Changed?.Invoke(change);
+    /// <summary>Whether a relay sends this node's changes to the others.</summary>
+    public bool Relayed { get; set; }
+
+    /// <summary>A change made on this node.</summary>
+    public void Publish(RequestChange change)
+    {
+        Changed?.Invoke(change);
+        if (Relayed)
+        {
+            outgoing.Writer.TryWrite(change);
+        }
+    }
+
+    /// <summary>A change another node made, as its relay delivered it.</summary>
+    public void Raise(RequestChange change) => Changed?.Invoke(change);
+
+    /// <summary>This node's changes for the relay to send.</summary>
+    public ChannelReader<RequestChange> Outgoing => outgoing.Reader;
 }

@@ -1,3 +1,5 @@
+using Enrollment.Data;
+using Enrollment.Web.Shared;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Enrollment.Web.Features.Requests;
@@ -17,6 +19,26 @@ public static class RequestsSetup
         services.TryAddSingleton<MyRequests>();
         services.TryAddSingleton<MyCertificates>();
         services.TryAddSingleton<Pickup>();
+        AddRelay(services, configuration);
         return services;
+    }
+
+    /// <summary>The relay of request changes between nodes, as Enrollment:Database:Notifications chooses.</summary>
+    private static void AddRelay(IServiceCollection services, IConfiguration configuration)
+    {
+        var enrollment = configuration.GetSection(EnrollmentOptions.SectionName).Get<EnrollmentOptions>() ?? new EnrollmentOptions();
+        switch (enrollment.Database.NotificationsOrDefault)
+        {
+            case RequestNotifications.Listen when enrollment.Database.Provider == DatabaseProvider.PostgreSql:
+                var connection = enrollment.Database.Settings(enrollment).Connection;
+                services.AddHostedService(s => new PostgreSqlRequestRelay(
+                    s.GetRequiredService<RequestEvents>(), connection, s.GetRequiredService<ILogger<PostgreSqlRequestRelay>>()));
+                break;
+            case RequestNotifications.Listen:
+                throw new InvalidOperationException("Enrollment:Database:Notifications=Listen needs Provider=PostgreSql; use Poll.");
+            case RequestNotifications.Poll:
+                services.AddHostedService<PollingRequestRelay>();
+                break;
+        }
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Enrollment.Data.Entities;
 using Enrollment.Testing;
+using Enrollment.Web.Features.Requests;
 using Enrollment.Web.Features.Publication;
 using Enrollment.Web.Tests.Infrastructure;
 
@@ -136,6 +138,54 @@ public sealed class TwoNodeTests
         }
     }
 
+    /// <summary>
+    /// A request submitted and approved on node A reaches the open pages of node B (their
+    /// <see cref="RequestEvents"/>), through LISTEN/NOTIFY or through the poll; node A raises each of
+    /// its own changes once, not again when the relay brings it back.
+    /// </summary>
+    [Theory]
+    [InlineData("Listen")]
+    [InlineData("Poll")]
+    public async Task RequestChangesOnNodeA_ReachTheOpenPagesOfNodeB_OnceEach(string notifications)
+    {
+        var (nodeA, nodeB, directories) = await TwoNodesAsync("--Enrollment:Database:Notifications=" + notifications);
+        using (directories)
+        await using (nodeA)
+        await using (nodeB)
+        {
+            var onA = new System.Collections.Concurrent.ConcurrentQueue<RequestChange>();
+            var onB = new System.Collections.Concurrent.ConcurrentQueue<RequestChange>();
+            nodeA.Services.GetRequiredService<RequestEvents>().Changed += onA.Enqueue;
+            nodeB.Services.GetRequiredService<RequestEvents>().Changed += onB.Enqueue;
+            // The relays have started listening (or read what existed) once a first change goes round.
+            await RequestFlow.SubmitAsync(nodeA, (await RequestFlow.RequesterAsync(nodeA)).Principal);
+            await WaitUntilAsync(() => !onB.IsEmpty);
+            onA.Clear();
+            onB.Clear();
+
+            var (requester, user) = await RequestFlow.RequesterAsync(nodeA);
+            var id = await RequestFlow.ApprovedRequestAsync(nodeA, requester);
+            await WaitUntilAsync(() => onB.Contains(new RequestChange(id, user.Id, RequestState.Approved)));
+            await Task.Delay(PollingRequestRelay.Interval * 2);
+
+            var seenOnB = onB.Where(c => c.RequestId == id).Select(c => c.State).ToList();
+            // A poll sees the state at that moment: a request submitted and approved between two polls arrives approved.
+            Assert.Equal(notifications == "Listen" ? [RequestState.Pending, RequestState.Approved] : seenOnB.Distinct().ToList(), seenOnB);
+            Assert.Equal(RequestState.Approved, seenOnB[^1]);
+            Assert.Equal([RequestState.Pending, RequestState.Approved], onA.Where(c => c.RequestId == id).Select(c => c.State));
+        }
+    }
+
+    /// <summary>Waits up to 10 s: a bound on a slow machine, not the behaviour (which takes milliseconds, or one poll).</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var waited = 0; waited < 100 && !condition(); waited++)
+        {
+            await Task.Delay(100);
+        }
+        Assert.True(condition());
+    }
+
     /// <summary>What a dump of the database holds of the ring in the production configuration: sealed keys only.</summary>
     [Fact]
     public async Task KeyRingInTheDatabase_InProduction_HoldsOnlySealedKeys()
@@ -173,9 +223,9 @@ public sealed class TwoNodeTests
     }
 
     /// <summary>Node A on a new database; node B on the same one, its data directory holding copies of A's CA, TLS and audit files.</summary>
-    private static async Task<(RunningPortal A, RunningPortal B, NodeDirectories Directories)> TwoNodesAsync()
+    private static async Task<(RunningPortal A, RunningPortal B, NodeDirectories Directories)> TwoNodesAsync(params string[] settings)
     {
-        var database = PortalDatabases.PostgreSql();
+        string[] database = [.. PortalDatabases.PostgreSql(), .. settings];
         var directories = new NodeDirectories();
         var nodeA = await RunningPortal.RestartAsync(directories.A, database);
         foreach (var shared in new[] { "ca", "tls", "audit" })
