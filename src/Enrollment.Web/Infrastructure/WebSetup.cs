@@ -94,6 +94,7 @@ public static class WebSetup
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseNotFoundPage();
         app.UseSecurityHeaders();
+        app.UseAffinityCookie();
         app.UseHsts();
         app.UseRequestLocalization();
         app.UseRateLimiter();

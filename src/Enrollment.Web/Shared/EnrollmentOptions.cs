@@ -32,6 +32,14 @@ public sealed class EnrollmentOptions
     /// <summary>The database (section Enrollment:Database): SQLite in the data directory by default.</summary>
     public DatabaseOptions Database { get; set; } = new();
 
+    /// <summary>
+    /// Whether every browser gets the cookie a balancer hashes on to keep its circuit on one node
+    /// (Infrastructure/AffinityCookie.cs). Defaults to on with a server database (several nodes), off with SQLite.
+    /// </summary>
+    public bool? AffinityCookie { get; set; }
+
+    public bool AffinityCookieOrDefault => AffinityCookie ?? Database.Provider != Enrollment.Data.DatabaseProvider.Sqlite;
+
     /// <summary>The full path of a setting under the data directory.</summary>
     public string PathOf(params string[] parts) =>
         Path.Combine([Path.GetFullPath(DataDirectory), .. parts]);

@@ -33,10 +33,18 @@ public class BrowserPortalFixture : IAsyncLifetime
     /// <summary>Extra portal settings of a derived fixture.</summary>
     protected virtual string[] PortalSettings => [];
 
+    /// <summary>The settings every portal of the fixture starts with.</summary>
+    protected string[] AllPortalSettings => ["--Enrollment:RateLimits:SignInPerMinute=10000",
+        $"--Enrollment:Accounts:RevalidationSeconds={RevalidationSeconds}", .. PortalSettings];
+
+    /// <summary>Services of a derived fixture's portal, adjusted.</summary>
+    protected virtual void ConfigurePortal(WebApplicationBuilder builder)
+    {
+    }
+
     public virtual async Task InitializeAsync()
     {
-        Portal = await RunningPortal.StartAsync(["--Enrollment:RateLimits:SignInPerMinute=10000",
-            $"--Enrollment:Accounts:RevalidationSeconds={RevalidationSeconds}", .. PortalSettings]);
+        Portal = await RunningPortal.StartAsync(ConfigurePortal, AllPortalSettings);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

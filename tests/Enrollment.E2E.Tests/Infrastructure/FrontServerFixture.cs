@@ -50,6 +50,7 @@ public abstract class FrontServerFixture : BrowserPortalFixture
         Files.Write("trusted-ca.pem", authority.Root.ExportCertificatePem() + "\n");
         Files.Write("ca-chain.pem", authority.Issuing.ExportCertificatePem() + "\n" + authority.Root.ExportCertificatePem() + "\n");
         Assert.Equal(0, RunRefreshCrl("true").ExitCode);
+        await BeforeTheFrontStartsAsync();
         var start = Configure(port, $"127.0.0.1:{Portal.Http.Port}");
         start.RedirectStandardError = true;
         start.RedirectStandardOutput = true;
@@ -59,6 +60,9 @@ public abstract class FrontServerFixture : BrowserPortalFixture
         front = new Uri($"https://localhost:{port}/");
         await WaitForPortAsync(port);
     }
+
+    /// <summary>The last step before the front server starts: more nodes for it to balance, say.</summary>
+    protected virtual Task BeforeTheFrontStartsAsync() => Task.CompletedTask;
 
     /// <summary>A template from deploy/ with the placeholders every front shares filled in.</summary>
     protected string Template(string path, int port, string upstream)

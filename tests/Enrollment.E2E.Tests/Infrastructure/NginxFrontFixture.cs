@@ -15,11 +15,18 @@ public class NginxFrontFixture : FrontServerFixture
     protected override string[] PortalSettings =>
         ["--Enrollment:ClientCertificates:Mode=Proxy", $"--Enrollment:ClientCertificates:KnownProxies:0={ProxySource}"];
 
+    /// <summary>Nodes beside <see cref="BrowserPortalFixture.Portal"/> that nginx balances across (host:port).</summary>
+    protected virtual IEnumerable<string> MoreUpstreams => [];
+
     protected override ProcessStartInfo Configure(int port, string upstream)
     {
         var d = Files.Path;
-        Files.Write("enrollment.conf", Template(Path.Combine("nginx", "enrollment.conf.template"), port, upstream)
-            .Replace("{{UPSTREAM}}", upstream).Replace("{{PROXY_SOURCE}}", ProxySource)
+        // One "server" line per node, as the template says.
+        var template = string.Join('\n', Template(Path.Combine("nginx", "enrollment.conf.template"), port, upstream).Split('\n')
+            .SelectMany(line => line.Contains("{{UPSTREAM}}", StringComparison.Ordinal)
+                ? MoreUpstreams.Prepend(upstream).Select(node => line.Replace("{{UPSTREAM}}", node))
+                : [line]));
+        Files.Write("enrollment.conf", template.Replace("{{PROXY_SOURCE}}", ProxySource)
             .Replace("{{RECOVERY_HEADERS}}", Files.File("recovery-headers.conf")));
         Files.Write("recovery-headers.conf", File.ReadAllText(Path.Combine(Repository.Root, "deploy", "nginx", "recovery-headers.conf"))
             .Replace("{{PROXY_SOURCE}}", ProxySource));

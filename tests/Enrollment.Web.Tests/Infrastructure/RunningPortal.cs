@@ -43,6 +43,10 @@ public sealed class RunningPortal : IAsyncDisposable
     public static Task<RunningPortal> StartAsync(params string[] settings) =>
         StartAsync(new TemporaryDirectory(), ownsDirectory: true, settings);
 
+    /// <summary>A new portal with the host's services adjusted (a test's own circuit handler, say).</summary>
+    public static Task<RunningPortal> StartAsync(Action<WebApplicationBuilder>? configure, params string[] settings) =>
+        StartAsync(new TemporaryDirectory(), ownsDirectory: true, settings, configure);
+
     /// <summary>A portal on an existing directory (a restart); the caller keeps the directory.</summary>
     public static Task<RunningPortal> RestartAsync(TemporaryDirectory directory, params string[] settings) =>
         StartAsync(directory, ownsDirectory: false, settings);
