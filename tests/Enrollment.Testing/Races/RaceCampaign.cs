@@ -22,7 +22,8 @@ public sealed record RaceReport(string Name, int Rounds, IReadOnlyList<string> V
 
 /// <summary>
 /// Ten actors at once on one request, many rounds, through the portal's own services (the same
-/// calls the pages make, authorization and gate included):
+/// calls the pages make, authorization and gate included), spread over the nodes given (several
+/// portals on one database):
 /// decisions (approvals, rejections and the requester's cancellations) must leave exactly one
 /// outcome with one audit row; pickups (browser, CSR and server-made, mixed) at most one certificate.
 /// </summary>
@@ -30,8 +31,14 @@ public static class RaceCampaign
 {
     private const int ActorsPerRound = 10;
 
-    public static async Task<RaceReport> DecisionsAsync(IServiceProvider services, int rounds)
+    public static Task<RaceReport> DecisionsAsync(IServiceProvider services, int rounds) => DecisionsAsync([services], rounds);
+
+    public static Task<RaceReport> PickupsAsync(IServiceProvider services, int rounds) => PickupsAsync([services], rounds);
+
+    /// <summary>Actor N acts on node N modulo the number of nodes; the records are read on the first.</summary>
+    public static async Task<RaceReport> DecisionsAsync(IServiceProvider[] nodes, int rounds)
     {
+        var services = nodes[0];
         var approvers = await Task.WhenAll(Enumerable.Range(0, 7).Select(_ => ApproverAsync(services)));
         var watch = Stopwatch.StartNew();
         var violations = new List<string>();
@@ -44,9 +51,9 @@ public static class RaceCampaign
                 start.SignalAndWait();
                 return actor switch
                 {
-                    < 4 => await services.GetRequiredService<ApprovalQueue>().ApproveAsync(approvers[actor].Principal, approvers[actor].Connection, id, "race"),
-                    < 7 => await services.GetRequiredService<ApprovalQueue>().RejectAsync(approvers[actor].Principal, approvers[actor].Connection, id, "race"),
-                    _ => await services.GetRequiredService<MyRequests>().CancelAsync(requester, id, "127.0.0.1"),
+                    < 4 => await NodeOf(actor).GetRequiredService<ApprovalQueue>().ApproveAsync(approvers[actor].Principal, approvers[actor].Connection, id, "race"),
+                    < 7 => await NodeOf(actor).GetRequiredService<ApprovalQueue>().RejectAsync(approvers[actor].Principal, approvers[actor].Connection, id, "race"),
+                    _ => await NodeOf(actor).GetRequiredService<MyRequests>().CancelAsync(requester, id, "127.0.0.1"),
                 };
             })));
             var winners = outcomes.Count(refusal => refusal is null);
@@ -57,10 +64,14 @@ public static class RaceCampaign
             }
         }
         return new RaceReport("decisions", rounds, violations, watch.Elapsed);
+
+        IServiceProvider NodeOf(int actor) => nodes[actor % nodes.Length];
     }
 
-    public static async Task<RaceReport> PickupsAsync(IServiceProvider services, int rounds)
+    /// <summary>Actor N picks up on node N modulo the number of nodes; the records are read on the first.</summary>
+    public static async Task<RaceReport> PickupsAsync(IServiceProvider[] nodes, int rounds)
     {
+        var services = nodes[0];
         var approver = await ApproverAsync(services);
         var watch = Stopwatch.StartNew();
         var violations = new List<string>();
@@ -77,7 +88,7 @@ public static class RaceCampaign
                 using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
                 var csr = new CertificateRequest("CN=race", key, HashAlgorithmName.SHA256).CreateSigningRequest();
                 start.SignalAndWait();
-                var pickup = services.GetRequiredService<Pickup>();
+                var pickup = nodes[actor % nodes.Length].GetRequiredService<Pickup>();
                 return (actor % 3) switch
                 {
                     0 => (await pickup.IssueFromCsrAsync(requester, id, csr, PickupMethod.Browser, null)).Refusal is null,

@@ -176,6 +176,32 @@ public sealed class TwoNodeTests
         }
     }
 
+    /// <summary>
+    /// The race campaign with its actors spread over two nodes: exactly one decision and at most one
+    /// certificate per request every round. ENROLLMENT_RACE_ROUNDS sets the rounds (bench/README.md runs 200).
+    /// </summary>
+    [Fact]
+    public async Task RaceCampaign_AcrossTwoNodes_LeavesOneDecisionAndOneCertificate_EveryRound()
+    {
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("ENROLLMENT_RACE_ROUNDS"), out var configured) ? configured : 10;
+        var (nodeA, nodeB, directories) = await TwoNodesAsync();
+        using (directories)
+        await using (nodeA)
+        await using (nodeB)
+        {
+            IServiceProvider[] nodes = [nodeA.Services, nodeB.Services];
+
+            var decisions = await Testing.Races.RaceCampaign.DecisionsAsync(nodes, rounds);
+            var pickups = await Testing.Races.RaceCampaign.PickupsAsync(nodes, rounds);
+
+            Assert.Empty(decisions.Violations);
+            Assert.Empty(pickups.Violations);
+            Assert.Equal(rounds, decisions.Rounds);
+            Assert.Equal(rounds, pickups.Rounds);
+            Console.WriteLine($"two nodes: {decisions}; {pickups}");
+        }
+    }
+
     /// <summary>Waits up to 10 s: a bound on a slow machine, not the behaviour (which takes milliseconds, or one poll).</summary>
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
