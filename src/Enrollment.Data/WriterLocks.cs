@@ -26,6 +26,9 @@ public static class WriterLocks
     /// <summary>Publishing the CRL: one node at a time takes the next number, signs, and stores it.</summary>
     public const string CrlPublication = "enrollment.crl-publication";
 
+    /// <summary>Abandoning unfinished issuances: several nodes recover, each serial is abandoned (and audited) once.</summary>
+    public const string IssuanceRecovery = "enrollment.issuance-recovery";
+
     /// <summary>One requester's open requests: the duplicate check and the insert.</summary>
     public static string RequestsOf(string userId) => "enrollment.requests/" + userId;
 

@@ -43,13 +43,30 @@ public sealed class EfIssuanceLedger : IIssuanceLedger, IAsyncDisposable
     }
 
     /// <summary>
-    /// Start-up recovery: intents left by a crash may have been signed, so they become abandoned
-    /// and revoked. Runs before the host serves, when no issuance can be in flight.
+    /// How long an intent may wait for its certificate before recovery takes it for abandoned: an
+    /// issuance writes both within milliseconds (seconds with a slow token), and another node's live
+    /// issuance must not be revoked under it.
     /// </summary>
-    public async Task<int> AbandonUnfinishedAsync(CancellationToken cancellationToken)
+    public static readonly TimeSpan IssuanceGrace = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Start-up recovery of the only process on the database (SQLite): intents left by a crash may
+    /// have been signed, so they become abandoned and revoked. Runs before the host serves, when no
+    /// issuance can be in flight.
+    /// </summary>
+    public Task<int> AbandonUnfinishedAsync(CancellationToken cancellationToken) =>
+        AbandonStaleAsync(TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// Recovery beside other nodes: abandons (and revokes) the intents older than <paramref name="olderThan"/>,
+    /// which no live issuance still holds. Each node runs it at start and every minute; a writer lock
+    /// makes each serial abandoned (and audited) once.
+    /// </summary>
+    public async Task<int> AbandonStaleAsync(TimeSpan olderThan, CancellationToken cancellationToken)
     {
+        var before = time.GetUtcNow().UtcDateTime - olderThan;
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await AbandonAsync(db, db.Certificates.Where(c => c.State == IssuanceState.Intent), cancellationToken);
+        return await AbandonAsync(db, db.Certificates.Where(c => c.State == IssuanceState.Intent && c.CreatedAt <= before), cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -158,6 +175,7 @@ public sealed class EfIssuanceLedger : IIssuanceLedger, IAsyncDisposable
     private async Task<int> AbandonAsync(EnrollmentDbContext db, IQueryable<IssuedCertificate> intents, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await WriterLocks.AcquireAsync(db.Database, WriterLocks.IssuanceRecovery, cancellationToken);
         var serials = await intents.Select(c => c.SerialNumber).ToListAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var count = await intents.ExecuteUpdateAsync(s => s

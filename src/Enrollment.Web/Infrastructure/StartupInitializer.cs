@@ -54,7 +54,11 @@ public static partial class StartupInitializer
         {
             LogRootKeyOnline(logger, services.GetRequiredService<CaStore>().Directory);
         }
-        var abandoned = await services.GetRequiredService<EfIssuanceLedger>().AbandonUnfinishedAsync(cancellationToken);
+        // Alone on SQLite, every unfinished issuance is a crash's; on a server another node may be issuing right now.
+        var ledger = services.GetRequiredService<EfIssuanceLedger>();
+        var abandoned = services.GetRequiredService<IOptions<EnrollmentOptions>>().Value.Database.Provider == DatabaseProvider.Sqlite
+            ? await ledger.AbandonUnfinishedAsync(cancellationToken)
+            : await ledger.AbandonStaleAsync(EfIssuanceLedger.IssuanceGrace, cancellationToken);
         var crl = services.GetRequiredService<CrlPublisher>();
         if (abandoned > 0)
         {

@@ -68,6 +68,33 @@ public sealed class IssuanceCrashSafetyTests
         Assert.Equal(CertificateState.Revoked, (await source.FindAsync(ca.Authority.IssuerKeyId, row.SerialNumber, default)).State);
     }
 
+    /// <summary>
+    /// Recovery beside other nodes: an intent younger than the grace may be a live issuance and
+    /// stays; once older, it is abandoned, once, however many nodes recover at the same moment.
+    /// </summary>
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task StaleRecovery_LeavesAFreshIntent_AbandonsItOnceOlderThanTheGrace_Once(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        using var ca = new TestAuthority();
+        var user = await database.AddUserAsync();
+        await Assert.ThrowsAsync<InjectedFault>(() => Service(database, ca, new FaultAt(IssuanceStep.AfterIntent, IssuanceStep.BeforeAbandon)).IssueAsync(Order(user)));
+        var clock = new FixedClock(DateTimeOffset.UtcNow);
+        EfIssuanceLedger Node() => new(database.Factory, new AuditTrail(clock), NoIssuanceFaults.Instance, clock);
+
+        var early = await Node().AbandonStaleAsync(EfIssuanceLedger.IssuanceGrace, default);
+        clock.Advance(EfIssuanceLedger.IssuanceGrace + TimeSpan.FromSeconds(1));
+        var late = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Node().AbandonStaleAsync(EfIssuanceLedger.IssuanceGrace, default))));
+
+        Assert.Equal(0, early);
+        Assert.Equal(1, late.Sum());
+        Assert.Equal(IssuanceState.Abandoned, (await SingleRowAsync(database)).State);
+        await using var db = await database.Factory.CreateDbContextAsync();
+        Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.EventType == "certificate.abandoned"));
+    }
+
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.PostgreSql)]

@@ -6,10 +6,12 @@ namespace Enrollment.Web.Features.Publication;
 /// <summary>
 /// Keeps published revocation data current: copies a CRL another node published, re-publishes the
 /// CRL before it goes stale, renews the OCSP signer and the root's CRL when due (<see cref="CaRenewal"/>),
-/// and drops the cached OCSP answers of certificates another process (an admin verb, another node) revoked.
+/// abandons issuances a crashed node left, and drops the cached OCSP answers of certificates another
+/// process (an admin verb, another node) revoked.
 /// </summary>
 public sealed partial class PublicationRefreshService(
-    CrlPublisher crl, CaRenewal renewal, OcspResponder responder, RevocationRecords records, TimeProvider time, ILogger<PublicationRefreshService> logger)
+    CrlPublisher crl, CaRenewal renewal, OcspResponder responder, RevocationRecords records, EfIssuanceLedger ledger, TimeProvider time,
+    ILogger<PublicationRefreshService> logger)
     : BackgroundService
 {
     /// <summary>How often the revocation epoch is read: one tiny query, the bound on cross-process staleness.</summary>
@@ -41,6 +43,11 @@ public sealed partial class PublicationRefreshService(
             var minute = ++tick % 60 == 0;
             try
             {
+                if (minute)
+                {
+                    // Intents a crashed node left (or ours, left before a restart within the grace): revoked, then in the CRL below.
+                    crlToCheck |= await ledger.AbandonStaleAsync(EfIssuanceLedger.IssuanceGrace, stoppingToken) > 0;
+                }
                 await CheckEpochAsync(stoppingToken);
                 await crl.SyncAsync(stoppingToken);
                 if (crlToCheck || minute)

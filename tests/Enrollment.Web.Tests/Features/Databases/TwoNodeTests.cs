@@ -202,6 +202,37 @@ public sealed class TwoNodeTests
         }
     }
 
+    /// <summary>
+    /// Node B starting while node A is between an issuance's intent and its certificate leaves A's
+    /// intent alone: start-up recovery on a server abandons only intents older than the grace.
+    /// </summary>
+    [Fact]
+    public async Task NodeStarting_WhileAnotherIsIssuing_LeavesTheOthersFreshIntent()
+    {
+        var serial = Ca.Serials.SerialNumber.ToCanonical(Ca.Serials.SerialNumber.Create());
+        var (nodeA, nodeB, directories) = await TwoNodesAsync(async a =>
+        {
+            var (_, user) = await RequestFlow.RequesterAsync(a);
+            await using var db = await a.Services.GetRequiredService<IDbContextFactory<Data.EnrollmentDbContext>>().CreateDbContextAsync();
+            db.Certificates.Add(new IssuedCertificate
+            {
+                SerialNumber = serial, IssuerKeyId = a.Services.GetRequiredService<Ca.Authority.CertificateAuthority>().IssuerKeyId, UserId = user.Id,
+                Profile = "privileged-access", SubjectDn = "CN=in flight", PublicKeySha256 = "00", NotBefore = DateTime.UtcNow,
+                NotAfter = DateTime.UtcNow.AddDays(30), State = IssuanceState.Intent, CreatedAt = DateTime.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        });
+        using (directories)
+        await using (nodeA)
+        await using (nodeB)
+        {
+            await using var db = await nodeB.Services.GetRequiredService<IDbContextFactory<Data.EnrollmentDbContext>>().CreateDbContextAsync();
+
+            Assert.Equal(IssuanceState.Intent, (await db.Certificates.SingleAsync(c => c.SerialNumber == serial)).State);
+            Assert.Equal(0, await db.AuditEvents.CountAsync(e => e.EventType == "certificate.abandoned"));
+        }
+    }
+
     /// <summary>Waits up to 10 s: a bound on a slow machine, not the behaviour (which takes milliseconds, or one poll).</summary>
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
@@ -249,11 +280,17 @@ public sealed class TwoNodeTests
     }
 
     /// <summary>Node A on a new database; node B on the same one, its data directory holding copies of A's CA, TLS and audit files.</summary>
-    private static async Task<(RunningPortal A, RunningPortal B, NodeDirectories Directories)> TwoNodesAsync(params string[] settings)
+    private static Task<(RunningPortal A, RunningPortal B, NodeDirectories Directories)> TwoNodesAsync(params string[] settings) =>
+        TwoNodesAsync(_ => Task.CompletedTask, settings);
+
+    /// <summary>As above, with <paramref name="beforeNodeB"/> run on node A before node B starts.</summary>
+    private static async Task<(RunningPortal A, RunningPortal B, NodeDirectories Directories)> TwoNodesAsync(
+        Func<RunningPortal, Task> beforeNodeB, params string[] settings)
     {
         string[] database = [.. PortalDatabases.PostgreSql(), .. settings];
         var directories = new NodeDirectories();
         var nodeA = await RunningPortal.RestartAsync(directories.A, database);
+        await beforeNodeB(nodeA);
         foreach (var shared in new[] { "ca", "tls", "audit" })
         {
             TemporaryDirectory.Copy(Path.Combine(nodeA.DataDirectory, shared), Path.Combine(directories.B.File("data"), shared));
