@@ -18,6 +18,7 @@ for tool in wrk openssl curl; do command -v $tool >/dev/null || { echo "missing 
 seconds() { local TIMEFORMAT=%R; { time "$@" >/dev/null 2>&1; } 2>&1; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+. bench/lib.sh
 
 echo "== build (Release)"
 dotnet publish src/Enrollment.Web -c Release -o "$out/web" --nologo -v quiet >/dev/null
@@ -50,43 +51,7 @@ echo "  ours ${ours_crl} s | openssl ca -gencrl ${theirs_crl} s"
 
 echo "== Issuance (ECDSA P-256 keys, ECDSA P-256 issuing CA)"
 ours_issue=$("$bench_exe" issue 2000 16 "$out/issue" | awk -F= '/issue_per_second/ {print $2}')
-mkdir -p "$out/openssl-batch/csr" "$out/openssl-batch/out"
-(
-  cd "$out/openssl-batch"
-  openssl ecparam -name prime256v1 -genkey -noout -out ca.key 2>/dev/null
-  openssl req -x509 -key ca.key -subj "/CN=Bench CA" -days 3650 -out ca.pem 2>/dev/null
-  openssl ecparam -name prime256v1 -genkey -noout -out user.key 2>/dev/null
-  for i in $(seq 1 1000); do openssl req -new -key user.key -subj "/CN=user$i" -out "csr/$i.csr" 2>/dev/null; done
-  touch index.txt
-  cat > ca.cnf <<'CNF'
-[ca]
-default_ca = b
-[b]
-database = index.txt
-new_certs_dir = out
-certificate = ca.pem
-private_key = ca.key
-default_md = sha256
-default_days = 365
-rand_serial = yes
-unique_subject = no
-policy = anything
-x509_extensions = client
-copy_extensions = none
-[anything]
-commonName = supplied
-[client]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = clientAuth
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-crlDistributionPoints = URI:http://localhost:5000/pki/issuing.crl
-authorityInfoAccess = OCSP;URI:http://localhost:5000/pki/ocsp,caIssuers;URI:http://localhost:5000/pki/issuing.crt
-CNF
-)
-batch_seconds=$(cd "$out/openssl-batch" && seconds openssl ca -batch -config ca.cnf -notext -out all.pem -infiles csr/*.csr)
-theirs_issue=$(awk -v s="$batch_seconds" 'BEGIN { printf "%.0f", 1000 / s }')
+theirs_issue=$(openssl_batch_per_second "$out/openssl-batch")
 speed=$(openssl speed -seconds 3 ecdsap256 2>/dev/null | awk '/nistp256/ {print $(NF-1)}')
 echo "  ours ${ours_issue}/s | openssl ca -batch ${theirs_issue}/s | openssl speed ecdsap256 ${speed} signatures/s (1 core)"
 

@@ -80,10 +80,10 @@ internal static class CrashBench
         return failures.Count == 0 ? 0 : 1;
     }
 
-    /// <summary>The child: issues eight at a time, revokes every fifth, and says so after each returns.</summary>
-    public static async Task<int> ChildAsync(string dataDirectory)
+    /// <summary>The child: issues eight at a time, revokes every fifth, and says so after each returns. <paramref name="settings"/>: a server database, say.</summary>
+    public static async Task<int> ChildAsync(string dataDirectory, string[] settings)
     {
-        await using var app = EnrollmentHost.Build([$"--Enrollment:DataDirectory={dataDirectory}", "--Logging:LogLevel:Default=None"]);
+        await using var app = EnrollmentHost.Build([$"--Enrollment:DataDirectory={dataDirectory}", "--Logging:LogLevel:Default=None", .. settings]);
         await StartupInitializer.InitializeAsync(app.Services);
         var owner = await OwnerAsync(app.Services);
         var issued = 0;

@@ -13,9 +13,10 @@ using Enrollment.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-// Usage: Enrollment.Bench crl <entries> <work-dir>   |   Enrollment.Bench issue <count> <parallelism> <work-dir>
+// Usage: Enrollment.Bench crl <entries> <work-dir>   |   Enrollment.Bench issue <count> <parallelism> <work-dir> [<postgresql-server>]
 //        Enrollment.Bench pages <work-dir>   |   admin-list <work-dir>   |   fuzz <inputs-per-parser> <seed> <work-dir>
 //        Enrollment.Bench races <rounds> <work-dir>   |   crash <runs> <work-dir> <seed>   |   connections <seconds> <work-dir>
+//        Enrollment.Bench crash-cluster <runs> <work-dir> <seed> <postgresql-server-connection-string>
 //        Enrollment.Bench bouncycastle <signatures> <crl-entries>   |   hsm <count>
 //        Enrollment.Bench prepare-portal <data-dir> <email> <password>
 //        Enrollment.Bench circuits <url> <server-pid> <count> [<email> <password>]
@@ -24,7 +25,7 @@ var verb = args.ElementAtOrDefault(0);
 return verb switch
 {
     "crl" => await Crl(int.Parse(args[1]), args[2]),
-    "issue" => await Issue(int.Parse(args[1]), int.Parse(args[2]), args[3]),
+    "issue" => await Issue(int.Parse(args[1]), int.Parse(args[2]), args[3], args.ElementAtOrDefault(4)),
     "parts" => await Parts(args[1]),
     "pages" => await PageBench.RenderAsync(args[1]),
     "admin-list" => await AdminListBench.RunAsync(args[1]),
@@ -33,7 +34,8 @@ return verb switch
     "hsm" => HsmBench.Run(int.Parse(args[1])),
     "races" => await RaceBench.RunAsync(int.Parse(args[1]), args[2]),
     "crash" => await CrashBench.RunAsync(int.Parse(args[1]), args[2], int.Parse(args[3])),
-    "crash-child" => await CrashBench.ChildAsync(args[1]),
+    "crash-child" => await CrashBench.ChildAsync(args[1], args[2..]),
+    "crash-cluster" => await CrashClusterBench.RunAsync(int.Parse(args[1]), args[2], int.Parse(args[3]), args[4]),
     "connections" => await ConnectionsBench.RunAsync(int.Parse(args[1]), args[2]),
     "prepare-portal" => await PageBench.PreparePortalAsync(args[1], args[2], args[3]),
     "circuits" => await PageBench.CircuitMemoryAsync(new Uri(args[1]), int.Parse(args[2]), int.Parse(args[3]), args.ElementAtOrDefault(4), args.ElementAtOrDefault(5)),
@@ -89,9 +91,10 @@ static async Task<int> Crl(int entries, string directory)
 }
 
 // Issuance with durable records: CSR parsed and verified, intent committed, signed, certificate committed.
-static async Task<int> Issue(int count, int parallelism, string directory)
+// On SQLite in the work directory, or on a new database of the PostgreSQL server given.
+static async Task<int> Issue(int count, int parallelism, string directory, string? postgreSqlServer)
 {
-    var (factory, authority) = await SetUpAsync(directory);
+    var (factory, authority) = await SetUpAsync(directory, postgreSqlServer);
     var user = await AddUserAsync(factory);
     var ledger = new EfIssuanceLedger(factory, new AuditTrail(TimeProvider.System), NoIssuanceFaults.Instance, TimeProvider.System);
     var service = new IssuanceService(authority, PublicationUrls.From("http://localhost:5000/"), ledger, NoIssuanceFaults.Instance, TimeProvider.System);
@@ -144,10 +147,13 @@ static async Task<int> Parts(string directory)
     return 0;
 }
 
-static async Task<(IDbContextFactory<EnrollmentDbContext>, CertificateAuthority)> SetUpAsync(string directory)
+static async Task<(IDbContextFactory<EnrollmentDbContext>, CertificateAuthority)> SetUpAsync(string directory, string? postgreSqlServer = null)
 {
     Directory.CreateDirectory(directory);
-    var services = new ServiceCollection().AddEnrollmentDatabase(new DatabaseSettings(DatabaseProvider.Sqlite, Path.Combine(directory, "bench.db"))).BuildServiceProvider();
+    var settings = postgreSqlServer is null
+        ? new DatabaseSettings(DatabaseProvider.Sqlite, Path.Combine(directory, "bench.db"))
+        : new DatabaseSettings(DatabaseProvider.PostgreSql, $"{postgreSqlServer};Database=bench_{Guid.NewGuid():N}");
+    var services = new ServiceCollection().AddEnrollmentDatabase(settings).BuildServiceProvider();
     var factory = services.GetRequiredService<IDbContextFactory<EnrollmentDbContext>>();
     await using (var db = await factory.CreateDbContextAsync())
     {

@@ -23,6 +23,10 @@ public static class BootstrapAdmin
     {
         await using var scope = services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
+        // Nodes starting together on a new server database: one creates the administrator, the others then find it.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await WriterLocks.AcquireAsync(db.Database, WriterLocks.Administrators, cancellationToken);
         if ((await users.GetUsersInRoleAsync(Roles.Admin)).Count > 0)
         {
             return;
@@ -44,9 +48,9 @@ public static class BootstrapAdmin
             throw new InvalidOperationException("Creating the bootstrap administrator failed: " + string.Join("; ", result.Errors.Select(e => e.Description)));
         }
         await users.AddToRolesAsync(admin, [Roles.Requester, Roles.Admin]);
-        var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         await scope.ServiceProvider.GetRequiredService<AuditTrail>().AppendAsync(db,
             new AuditEntry("system", "user.bootstrap-admin-created", admin.Id, $"email={email}"), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
 
         var file = PasswordFile(scope.ServiceProvider);
         DataFiles.WriteWhole(file, System.Text.Encoding.UTF8.GetBytes($"Email:    {email}\nPassword: {password}\n"), ownerOnly: true);

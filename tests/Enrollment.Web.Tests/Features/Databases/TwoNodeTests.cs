@@ -233,6 +233,32 @@ public sealed class TwoNodeTests
         }
     }
 
+    /// <summary>Two nodes starting together on a new database: one creates the bootstrap administrator, the other finds it (it threw "already taken").</summary>
+    [Fact]
+    public async Task BootstrapAdmin_OnTwoNodesAtOnce_IsCreatedOnce_AndNeitherFails()
+    {
+        var (nodeA, nodeB, directories) = await TwoNodesAsync();
+        using (directories)
+        await using (nodeA)
+        await using (nodeB)
+        {
+            await using (var scope = nodeA.Services.CreateAsyncScope())
+            {
+                var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<EnrollmentUser>>();
+                // As on a new database: the administrator the first start made is gone.
+                Assert.True((await users.DeleteAsync((await users.FindByEmailAsync(Web.Features.Account.BootstrapAdmin.DefaultEmail))!)).Succeeded);
+            }
+            var consoles = new[] { new StringWriter(), new StringWriter() };
+
+            await Task.WhenAll(new[] { nodeA, nodeB }.Select((node, i) => Task.Run(() => Web.Features.Account.BootstrapAdmin.EnsureAsync(node.Services, consoles[i]))));
+
+            await using var check = nodeB.Services.CreateAsyncScope();
+            var admins = await check.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<EnrollmentUser>>().GetUsersInRoleAsync(Web.Shared.Roles.Admin);
+            Assert.Single(admins);
+            Assert.Single(consoles, console => console.ToString().Contains("bootstrap administrator created", StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>Waits up to 10 s: a bound on a slow machine, not the behaviour (which takes milliseconds, or one poll).</summary>
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
