@@ -21,6 +21,7 @@ pids=()
 postgres_dir=$(mktemp -u /tmp/enrollment-postgres-XXXXXX)
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   [ -f "$out/nginx/nginx.pid" ] && kill "$(cat "$out/nginx/nginx.pid")" 2>/dev/null || true
   tests/postgres-cluster.sh stop "$postgres_dir"
 }
@@ -76,21 +77,29 @@ http {
   uwsgi_temp_path $out/nginx/uwsgi; scgi_temp_path $out/nginx/scgi;
   upstream one { server 127.0.0.1:18180; keepalive 64; }
   upstream two { server 127.0.0.1:18180; server 127.0.0.1:18181; keepalive 64; }
-  server { listen 127.0.0.1:18190; location / { proxy_pass http://one; proxy_http_version 1.1; proxy_set_header Connection ""; } }
-  server { listen 127.0.0.1:18191; location / { proxy_pass http://two; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+  # The portal answers only its own names (AllowedHosts): the default PublicBaseUrl's, localhost.
+  server { listen 127.0.0.1:18190; location / { proxy_pass http://one; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host localhost; } }
+  server { listen 127.0.0.1:18191; location / { proxy_pass http://two; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host localhost; } }
 }
 CONF
 "$NGINX" -c "$out/nginx/nginx.conf" -p "$out/nginx" 2>/dev/null
 wait_port 18190; wait_port 18191
+for port in 18190 18191; do
+  status=$(curl -s -o /dev/null -w '%{http_code}' --data-binary @"$out/request.der" -H 'Content-Type: application/ocsp-request' "http://127.0.0.1:$port/pki/ocsp")
+  [ "$status" = 200 ] || { echo "nginx on $port answers $status"; exit 1; }
+done
 export OCSP_REQUEST="$out/request.der"
 load() { wrk -t2 -c"$1" -d"${DURATION}s" --latency -s bench/post-ocsp.lua "$2" 2>&1; }
 rps() { awk '/Requests\/sec/ {print $2}'; }
+# Every answer must be a 200: a load of refusals measures nothing.
+check_ok() { ! grep -q "Non-2xx" "$1" || { echo "non-2xx answers in $1"; exit 1; }; }
 # Warm-up, unreported: JIT tiers and connection pools settle on both nodes.
 load 16 http://127.0.0.1:18191/pki/ocsp >/dev/null
 declare -A one two
 for c in $CONNECTIONS; do
   load "$c" http://127.0.0.1:18190/pki/ocsp > "$out/wrk-one-$c.txt"
   load "$c" http://127.0.0.1:18191/pki/ocsp > "$out/wrk-two-$c.txt"
+  check_ok "$out/wrk-one-$c.txt"; check_ok "$out/wrk-two-$c.txt"
   one[$c]=$(rps < "$out/wrk-one-$c.txt"); two[$c]=$(rps < "$out/wrk-two-$c.txt")
   echo "  c=$c  two nodes ${two[$c]} req/s | one node ${one[$c]} req/s"
 done

@@ -5,9 +5,22 @@ namespace Enrollment.Data;
 /// <summary>Creates or migrates the database on start and, for SQLite, checks that the file is sound.</summary>
 public static class DatabaseInitializer
 {
-    public static async Task InitializeAsync(EnrollmentDbContext db, CancellationToken cancellationToken = default)
+    /// <param name="migrate">
+    /// False where the portal's database user may not change the schema: the schema must then be
+    /// current already (the <c>db migrate</c> verb, or the script of <c>db script</c> run by the DBA).
+    /// </param>
+    public static async Task InitializeAsync(EnrollmentDbContext db, CancellationToken cancellationToken = default, bool migrate = true)
     {
-        await db.Database.MigrateAsync(cancellationToken);
+        if (migrate)
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        else if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList() is { Count: > 0 } pending)
+        {
+            throw new InvalidOperationException(
+                $"The database lacks {pending.Count} migration(s) ({string.Join(", ", pending)}) and Enrollment:Database:MigrateOnStart is false: " +
+                "run 'db migrate', or have the database administrator run the script of 'db script'.");
+        }
         if (!db.Database.IsSqlite())
         {
             return;

@@ -12,7 +12,7 @@ namespace Enrollment.Web.CommandLine;
 /// </summary>
 public static class AdminCommandLine
 {
-    private static readonly string[] Verbs = ["ca", "users", "certs", "crl", "audit", "backup", "restore"];
+    private static readonly string[] Verbs = ["ca", "users", "certs", "crl", "audit", "backup", "restore", "db"];
 
     /// <summary>Exit code for input the verb refused (parse errors use System.CommandLine's 1 as well).</summary>
     public const int Refused = 1;
@@ -30,7 +30,7 @@ public static class AdminCommandLine
     {
         var root = new RootCommand("Enrollment admin verbs. Without a verb the executable runs the portal.")
         {
-            CaVerbs.Create(), UserVerbs.Create(), CertificateVerbs.Create(), CrlVerbs.Create(), AuditVerbs.Create(),
+            CaVerbs.Create(), UserVerbs.Create(), CertificateVerbs.Create(), CrlVerbs.Create(), AuditVerbs.Create(), DatabaseVerbs.Create(),
         };
         foreach (var verb in BackupVerbs.Create())
         {

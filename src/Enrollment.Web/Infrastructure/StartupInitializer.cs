@@ -22,7 +22,8 @@ public static partial class StartupInitializer
         services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
-        await DatabaseInitializer.InitializeAsync(db, cancellationToken);
+        await DatabaseInitializer.InitializeAsync(db, cancellationToken,
+            migrate: services.GetRequiredService<IOptions<EnrollmentOptions>>().Value.Database.MigrateOnStart);
         // Before anything reads the key ring: keys written in clear get sealed, a ring that does not open stops the start.
         await services.GetRequiredService<Features.Authority.KeyRing.KeyRingProtection>().SealAndCheckAsync(services);
         DataFiles.RestrictToOwner(services.GetRequiredService<IOptions<EnrollmentOptions>>().Value.PathOf("enrollment.db"));

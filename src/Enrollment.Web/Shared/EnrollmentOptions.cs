@@ -55,6 +55,13 @@ public sealed class DatabaseOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>
+    /// Whether the portal applies its migrations at start (the default). Off where its database user
+    /// may not change the schema: the portal then refuses to start on an old schema, and the
+    /// <c>db migrate</c> verb (or the DBA, with the script of <c>db script</c>) brings it up to date.
+    /// </summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>
     /// How a node learns of the request changes other nodes make, for open queues and "my requests":
     /// Listen (PostgreSQL's LISTEN/NOTIFY; its default), Poll (every two seconds; SQL Server's default,
     /// and for PostgreSQL behind a pooler in transaction mode, where LISTEN does not work) or None

@@ -48,6 +48,32 @@ public sealed class ProviderSchemaTests
         Assert.Equal(ModelTables(db), created.Names.Where(n => n != "__EFMigrationsHistory").Order());
     }
 
+    /// <summary>What 'db script' hands a SQL Server DBA (idempotent: runs on any earlier schema) parses too.</summary>
+    [Fact]
+    public void SqlServerIdempotentScript_ParsesAsTSql()
+    {
+        using var db = Context(new DatabaseSettings(DatabaseProvider.SqlServer, Offline[DatabaseProvider.SqlServer]));
+        var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+
+        new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(script), out var errors);
+
+        Assert.Empty(errors.Select(e => $"line {e.Line}: {e.Message}"));
+        Assert.Contains("IF NOT EXISTS", script, StringComparison.Ordinal);
+    }
+
+    /// <summary>With MigrateOnStart off the portal checks the schema and never changes it; the refusal names the verb.</summary>
+    [Fact]
+    public async Task InitializeWithoutMigrating_OnANewPostgreSqlDatabase_IsRefused_AndAfterMigratingPasses()
+    {
+        await using var db = Context(new DatabaseSettings(DatabaseProvider.PostgreSql, PostgresServer.NewDatabase()));
+        // NewDatabase makes it as a DBA hands it over: it exists, empty.
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => DatabaseInitializer.InitializeAsync(db, migrate: false));
+        await db.Database.MigrateAsync();
+        await DatabaseInitializer.InitializeAsync(db, migrate: false);
+
+        Assert.Contains("run 'db migrate'", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PostgreSqlMigrations_OnAFreshServerDatabase_CreateEveryTableOfTheModel()
     {

@@ -200,6 +200,37 @@ public sealed class AdminCommandLineTests : IDisposable
         Assert.Contains("import", result.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>Where the portal's database user may not change the schema: the operator migrates, the portal only checks.</summary>
+    [Fact]
+    public async Task DbMigrate_ThenAStartThatDoesNotMigrate_Starts_WhileBeforeItTheStartIsRefusedNamingTheVerb()
+    {
+        const string noMigration = "--Enrollment:Database:MigrateOnStart=false";
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningPortal.RestartAsync(directory, noMigration));
+
+        var migrated = await RunAsync("db", "migrate");
+        var again = await RunAsync("db", "migrate");
+        await using var portal = await RunningPortal.RestartAsync(directory, noMigration);
+
+        Assert.Contains("run 'db migrate'", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, migrated.ExitCode);
+        Assert.Matches("Applied [0-9]+ migration\\(s\\): [0-9]+_Initial", migrated.Output);
+        Assert.Contains("up to date", again.Output, StringComparison.Ordinal);
+        using var client = new HttpClient { BaseAddress = portal.Http };
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("healthz")).StatusCode);
+    }
+
+    [Fact]
+    public async Task DbScript_WritesTheSchemaForTheDba()
+    {
+        var script = directory.File("schema.sql");
+
+        var result = await RunAsync("db", "script", "--out", script);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("CREATE TABLE \"CrlPublications\"", File.ReadAllText(script), StringComparison.Ordinal);
+        Assert.Contains("CREATE TABLE \"AuditEvents\"", File.ReadAllText(script), StringComparison.Ordinal);
+    }
+
     private Task<CommandResult> RunAsync(params string[] args) => AdminVerbs.RunAsync([.. args, "--data-dir", DataDirectory]);
 
     private async Task<(int Certificates, int Audit)> CountsAsync()
