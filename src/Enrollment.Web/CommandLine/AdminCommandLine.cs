@@ -46,11 +46,7 @@ public static class AdminCommandLine
     {
         var output = parsed.InvocationConfiguration.Output;
         var error = parsed.InvocationConfiguration.Error;
-        var hostArgs = parsed.GetValue(DataDirectory) is { } directory ? new[] { $"--Enrollment:DataDirectory={directory}" } : [];
-        var builder = EnrollmentHost.CreateBuilder(hostArgs);
-        // Verbs print their own results; only warnings and errors from the services belong beside them.
-        builder.Logging.AddFilter((_, _, level) => level >= LogLevel.Warning);
-        await using var app = builder.Build();
+        await using var app = BuildHost(parsed);
         try
         {
             if (provisionCa)
@@ -77,6 +73,16 @@ public static class AdminCommandLine
             await error.WriteLineAsync($"error: {e.Message}");
             return Refused;
         }
+    }
+
+    /// <summary>The portal's services on the chosen data directory, not started.</summary>
+    internal static WebApplication BuildHost(ParseResult parsed)
+    {
+        var hostArgs = parsed.GetValue(DataDirectory) is { } directory ? new[] { $"--Enrollment:DataDirectory={directory}" } : [];
+        var builder = EnrollmentHost.CreateBuilder(hostArgs);
+        // Verbs print their own results; only warnings and errors from the services belong beside them.
+        builder.Logging.AddFilter((_, _, level) => level >= LogLevel.Warning);
+        return builder.Build();
     }
 
     internal static async Task<int> FailAsync(TextWriter error, string message)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Enrollment.Data;
-using Enrollment.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -48,10 +47,7 @@ internal static class DatabaseVerbs
 
     private static async Task<int> WithDatabaseAsync(ParseResult parsed, Func<EnrollmentDbContext, TextWriter, Task> verb)
     {
-        var hostArgs = parsed.GetValue(AdminCommandLine.DataDirectory) is { } directory ? new[] { $"--Enrollment:DataDirectory={directory}" } : [];
-        var builder = EnrollmentHost.CreateBuilder(hostArgs);
-        builder.Logging.AddFilter((_, _, level) => level >= LogLevel.Warning);
-        await using var app = builder.Build();
+        await using var app = AdminCommandLine.BuildHost(parsed);
         try
         {
             await using var scope = app.Services.CreateAsyncScope();

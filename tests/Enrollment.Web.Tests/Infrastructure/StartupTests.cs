@@ -20,6 +20,18 @@ public sealed class StartupTests
         Assert.False(Directory.Exists(Path.Combine(data, "ca")));
     }
 
+    /// <summary>LISTEN/NOTIFY is PostgreSQL's: asked of another provider, the start stops saying what to use instead.</summary>
+    [Fact]
+    public void Build_WithListenNotificationsOnSqlite_StopsNamingTheSettingAndTheAlternative()
+    {
+        using var directory = new TemporaryDirectory();
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            EnrollmentHost.Build([$"--Enrollment:DataDirectory={directory.File("data")}", "--Enrollment:Database:Notifications=Listen"]));
+
+        Assert.Contains("Enrollment:Database:Notifications=Listen needs Provider=PostgreSql; use Poll", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The review found the data directory and the database readable by every local user.</summary>
     [Fact]
     public async Task FirstStart_MakesTheDataDirectoryAndDatabaseOwnerOnly()
