@@ -19,6 +19,8 @@ public sealed class EnrollmentDbContext(DbContextOptions<EnrollmentDbContext> op
 
     public DbSet<CrlPublication> CrlPublications => Set<CrlPublication>();
 
+    public DbSet<SharedCaFile> SharedCaFiles => Set<SharedCaFile>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AuthenticatorStep> AuthenticatorSteps => Set<AuthenticatorStep>();

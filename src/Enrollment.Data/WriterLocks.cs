@@ -26,6 +26,9 @@ public static class WriterLocks
     /// <summary>Publishing the CRL: one node at a time takes the next number, signs, and stores it.</summary>
     public const string CrlPublication = "enrollment.crl-publication";
 
+    /// <summary>Renewing the CA's delegated OCSP signer: one node renews, the others adopt its signer.</summary>
+    public const string CaRenewal = "enrollment.ca-renewal";
+
     /// <summary>Abandoning unfinished issuances: several nodes recover, each serial is abandoned (and audited) once.</summary>
     public const string IssuanceRecovery = "enrollment.issuance-recovery";
 

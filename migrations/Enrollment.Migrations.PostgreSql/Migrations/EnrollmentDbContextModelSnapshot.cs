@@ -406,6 +406,24 @@ namespace Enrollment.Migrations.PostgreSql.Migrations
                     b.ToTable("IssuedCertificates", (string)null);
                 });
 
+            modelBuilder.Entity("Enrollment.Data.Entities.SharedCaFile", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("SharedCaFiles", (string)null);
+                });
+
             modelBuilder.Entity("Enrollment.Data.Entities.UserSession", b =>
                 {
                     b.Property<string>("Id")

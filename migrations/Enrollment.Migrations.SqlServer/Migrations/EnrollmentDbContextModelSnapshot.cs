@@ -408,6 +408,24 @@ namespace Enrollment.Migrations.SqlServer.Migrations
                     b.ToTable("IssuedCertificates", (string)null);
                 });
 
+            modelBuilder.Entity("Enrollment.Data.Entities.SharedCaFile", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("SharedCaFiles", (string)null);
+                });
+
             modelBuilder.Entity("Enrollment.Data.Entities.UserSession", b =>
                 {
                     b.Property<string>("Id")

@@ -397,6 +397,24 @@ namespace Enrollment.Migrations.Migrations
                     b.ToTable("IssuedCertificates", (string)null);
                 });
 
+            modelBuilder.Entity("Enrollment.Data.Entities.SharedCaFile", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("SharedCaFiles", (string)null);
+                });
+
             modelBuilder.Entity("Enrollment.Data.Entities.UserSession", b =>
                 {
                     b.Property<string>("Id")

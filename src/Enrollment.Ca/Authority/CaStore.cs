@@ -96,6 +96,22 @@ public sealed class CaStore(string directory, ICaKeyProtector protector)
         WriteText("ocsp.crt", certificate.ExportCertificatePem() + "\n");
     }
 
+    /// <summary>The OCSP signer as stored here: its certificate (PEM) and its sealed key, for the other nodes.</summary>
+    public (byte[] Certificate, byte[] SealedKey) ReadOcspSigner() => (File.ReadAllBytes(PathOf("ocsp.crt")), File.ReadAllBytes(PathOf("ocsp.key")));
+
+    /// <summary>
+    /// Keeps a signer another node made (its certificate PEM and sealed key) and returns it opened.
+    /// Opened first: a key this node cannot open (another passphrase, another token) changes nothing here.
+    /// </summary>
+    public (X509Certificate2 Certificate, ECDsa Key) AdoptOcspSigner(byte[] certificate, byte[] sealedKey)
+    {
+        var key = protector.Open(sealedKey);
+        var opened = X509Certificate2.CreateFromPem(System.Text.Encoding.ASCII.GetString(certificate));
+        WriteBytes("ocsp.key", sealedKey);
+        WriteBytes("ocsp.crt", certificate);
+        return (opened, key);
+    }
+
     private X509Certificate2 LoadCertificate(string name) =>
         X509Certificate2.CreateFromPem(File.ReadAllText(PathOf(name)));
 

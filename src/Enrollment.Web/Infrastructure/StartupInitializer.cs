@@ -55,6 +55,8 @@ public static partial class StartupInitializer
         {
             LogRootKeyOnline(logger, services.GetRequiredService<CaStore>().Directory);
         }
+        // Several nodes hold one OCSP signer: adopt a newer one another node renewed, or share ours.
+        await services.GetRequiredService<CaRenewal>().RenewDueAsync(cancellationToken);
         // Alone on SQLite, every unfinished issuance is a crash's; on a server another node may be issuing right now.
         var ledger = services.GetRequiredService<EfIssuanceLedger>();
         var abandoned = services.GetRequiredService<IOptions<EnrollmentOptions>>().Value.Database.Provider == DatabaseProvider.Sqlite

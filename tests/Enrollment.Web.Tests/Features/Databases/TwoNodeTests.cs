@@ -259,6 +259,35 @@ public sealed class TwoNodeTests
         }
     }
 
+    /// <summary>
+    /// The OCSP signer falling due on both nodes at once is renewed by one; the other adopts that
+    /// signer, so both answer with it (each renewed its own before, and audited it twice).
+    /// </summary>
+    [Fact]
+    public async Task OcspSignerDue_OnBothNodesAtOnce_IsRenewedOnce_AndBothSignWithTheNewSigner()
+    {
+        var clock = new FixedClock(DateTimeOffset.UtcNow);
+        var (nodeA, nodeB, directories) = await TwoNodesAsync(_ => Task.CompletedTask, clock);
+        using (directories)
+        await using (nodeA)
+        await using (nodeB)
+        {
+            Ca.Authority.CertificateAuthority Authority(RunningPortal node) => node.Services.GetRequiredService<Ca.Authority.CertificateAuthority>();
+            var original = Authority(nodeA).OcspSigner;
+            await using var db = await nodeA.Services.GetRequiredService<IDbContextFactory<Data.EnrollmentDbContext>>().CreateDbContextAsync();
+            clock.Now = new DateTimeOffset(original.NotAfter.ToUniversalTime()) - TimeSpan.FromDays(1);
+
+            await Task.WhenAll(new[] { nodeA, nodeB }.Select(node => Task.Run(() => node.Services.GetRequiredService<CaRenewal>().RenewDueAsync(default))));
+
+            Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.EventType == "ca.ocsp-signer-renewed"));
+            Assert.NotEqual(original.Thumbprint, Authority(nodeA).OcspSigner.Thumbprint);
+            Assert.Equal(Authority(nodeA).OcspSigner.Thumbprint, Authority(nodeB).OcspSigner.Thumbprint);
+            // Kept in each node's data directory too, for its next start.
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(nodeA.DataDirectory, "ca", "ocsp.crt")),
+                await File.ReadAllTextAsync(Path.Combine(nodeB.DataDirectory, "ca", "ocsp.crt")));
+        }
+    }
+
     /// <summary>Waits up to 10 s: a bound on a slow machine, not the behaviour (which takes milliseconds, or one poll).</summary>
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
@@ -309,18 +338,21 @@ public sealed class TwoNodeTests
     private static Task<(RunningPortal A, RunningPortal B, NodeDirectories Directories)> TwoNodesAsync(params string[] settings) =>
         TwoNodesAsync(_ => Task.CompletedTask, settings);
 
-    /// <summary>As above, with <paramref name="beforeNodeB"/> run on node A before node B starts.</summary>
+    /// <summary>As above, with <paramref name="beforeNodeB"/> run on node A before node B starts, and both on <paramref name="clock"/> when given.</summary>
     private static async Task<(RunningPortal A, RunningPortal B, NodeDirectories Directories)> TwoNodesAsync(
-        Func<RunningPortal, Task> beforeNodeB, params string[] settings)
+        Func<RunningPortal, Task> beforeNodeB, params string[] settings) => await TwoNodesAsync(beforeNodeB, TimeProvider.System, settings);
+
+    private static async Task<(RunningPortal A, RunningPortal B, NodeDirectories Directories)> TwoNodesAsync(
+        Func<RunningPortal, Task> beforeNodeB, TimeProvider clock, params string[] settings)
     {
         string[] database = [.. PortalDatabases.PostgreSql(), .. settings];
         var directories = new NodeDirectories();
-        var nodeA = await RunningPortal.RestartAsync(directories.A, database);
+        var nodeA = await RunningPortal.RestartAsync(directories.A, clock, database);
         await beforeNodeB(nodeA);
         foreach (var shared in new[] { "ca", "tls", "audit" })
         {
             TemporaryDirectory.Copy(Path.Combine(nodeA.DataDirectory, shared), Path.Combine(directories.B.File("data"), shared));
         }
-        return (nodeA, await RunningPortal.RestartAsync(directories.B, database), directories);
+        return (nodeA, await RunningPortal.RestartAsync(directories.B, clock, database), directories);
     }
 }
