@@ -66,6 +66,7 @@ public static class WebSetup
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = Features.Account.TooManyAttempts.RespondAsync;
             limiter.GlobalLimiter = AccountSetup.SignInLimiter(builder.Configuration);
         });
         services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));

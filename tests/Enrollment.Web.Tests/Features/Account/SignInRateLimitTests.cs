@@ -24,4 +24,31 @@ public sealed class SignInRateLimitTests
         Assert.Equal([HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], codes.Skip(3));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
     }
+
+    /// <summary>A person refused at the sign-in form reads, in their language, when to try again; a client reads Retry-After.</summary>
+    [Theory]
+    [InlineData("en-US", "Try again in")]
+    [InlineData("ja-JP", "秒後にもう一度お試しください")]
+    public async Task SignInPost_BeyondTheLimit_SaysWhenToRetry_InTheUsersLanguage(string language, string expected)
+    {
+        await using var portal = await RunningPortal.StartAsync("--Enrollment:RateLimits:SignInPerMinute=1");
+        using var client = portal.Client();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+
+        HttpResponseMessage? refused = null;
+        for (var i = 0; i < 2; i++)
+        {
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.Email"] = "x@example.com", ["Input.Password"] = "guess" + i });
+            refused?.Dispose();
+            refused = await client.PostAsync(new Uri(portal.Https, "account/login"), form);
+        }
+        using var response = refused!;
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.InRange(response.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains(expected, body, StringComparison.Ordinal);
+        Assert.Contains($"{(int)response.Headers.RetryAfter.Delta.Value.TotalSeconds}", body, StringComparison.Ordinal);
+    }
 }
