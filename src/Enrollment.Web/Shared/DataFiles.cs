@@ -32,11 +32,15 @@ public static class DataFiles
         }
     }
 
-    /// <summary>Writes to a temporary file (0600 from its creation when <paramref name="ownerOnly"/>), flushes it to disk, then renames it over the target.</summary>
+    /// <summary>
+    /// Writes to a temporary file (0600 from its creation when <paramref name="ownerOnly"/>), flushes it
+    /// to disk, then renames it over the target. The temporary file is the call's own: two writers of
+    /// one file (the portal and an admin verb, two threads) each rename a whole file, the last one wins.
+    /// </summary>
     public static void WriteWhole(string path, ReadOnlySpan<byte> content, bool ownerOnly = false)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (ownerOnly && !OperatingSystem.IsWindows())
         {

@@ -6,6 +6,7 @@ using Enrollment.Web.Features.Admin.Health;
 using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Features.Publication;
 using Enrollment.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Enrollment.Web.Tests.Features.Publication;
 
@@ -24,8 +25,9 @@ public sealed class CrlRetryTests
         var publisher = portal.Services.GetRequiredService<CrlPublisher>();
         var authority = portal.Services.GetRequiredService<CertificateAuthority>();
         var listed = publisher.Current!.Info.EntryCount;
-        // The injected fault: the publisher's temporary file cannot be created where a directory stands.
-        var obstacle = Directory.CreateDirectory(Path.Combine(portal.DataDirectory, "ca", "issuing.crl.tmp"));
+        // The injected fault: the table the CRL is published into is gone (a database in trouble).
+        await using var db = await portal.Services.GetRequiredService<IDbContextFactory<Data.EnrollmentDbContext>>().CreateDbContextAsync();
+        await db.Database.ExecuteSqlRawAsync("ALTER TABLE \"CrlPublications\" RENAME TO \"CrlPublicationsAway\"");
 
         var outcome = await portal.Services.GetRequiredService<RevocationService>()
             .RevokeAsync(SerialNumber.Canonicalize(certificate.SerialNumber), RevocationReason.KeyCompromise, "admin@localhost", null, default);
@@ -36,7 +38,7 @@ public sealed class CrlRetryTests
         Assert.Equal(listed, publisher.Current!.Info.EntryCount);
         Assert.Contains(findings, f => f is { Code: "crl.behind", Level: HealthLevel.Error });
 
-        obstacle.Delete();
+        await db.Database.ExecuteSqlRawAsync("ALTER TABLE \"CrlPublicationsAway\" RENAME TO \"CrlPublications\"");
         // The publication refresh retries every second; 30 s bounds the wait, not the behaviour.
         for (var waited = 0; waited < 300 && publisher.Current!.Info.EntryCount == listed; waited++)
         {
