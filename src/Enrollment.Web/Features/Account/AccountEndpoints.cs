@@ -1,6 +1,7 @@
 using Enrollment.Data.Entities;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
+using Enrollment.Web.Features.Account.Sso;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Enrollment.Web.Features.Account;
@@ -28,6 +29,7 @@ public static class AccountEndpoints
             await signIn.SignOutAsync();
             return Results.LocalRedirect("~/");
         });
+        endpoints.MapSso();
         return endpoints;
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Account.Sessions;
+using Enrollment.Web.Features.Account.Sso;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -91,6 +92,7 @@ public static class AccountSetup
         services.TryAddSingleton<IEmailSender<EnrollmentUser>>(provider => provider.GetRequiredService<PickupEmailSender>());
         services.TryAddScoped<Invitations>();
         services.AddHttpContextAccessor();
+        services.AddSso(configuration);
         return services;
     }
 
