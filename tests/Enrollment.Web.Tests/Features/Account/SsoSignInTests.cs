@@ -118,7 +118,7 @@ public sealed partial class SsoSignInTests
         var refused = await SignInAsync(portal, "/requests");
 
         Assert.Equal("/account/login", refused.RequestMessage!.RequestUri!.AbsolutePath);
-        Assert.Contains("Ask a portal administrator to link it", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("never linked by e-mail alone", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<Data.EnrollmentDbContext>();
         Assert.Equal(0, await db.UserLogins.CountAsync());

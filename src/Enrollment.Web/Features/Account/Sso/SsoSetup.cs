@@ -13,7 +13,7 @@ using Enrollment.Web.Shared;
 namespace Enrollment.Web.Features.Account.Sso;
 
 /// <summary>
-/// Sign-in through OpenID Connect providers (docs/accounts.md, "Single sign-on"): one scheme per
+/// Sign-in through OpenID Connect providers (README, "Single sign-on"): one scheme per
 /// configured provider, signing into Identity's external cookie; <see cref="SsoSignIn"/> then links
 /// or provisions the account and signs in with Identity's own cookie and second factor.
 /// </summary>

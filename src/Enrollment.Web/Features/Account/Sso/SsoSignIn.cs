@@ -12,7 +12,7 @@ public enum SsoOutcome
     SignedIn,
     TwoFactorRequired,
     LockedOut,
-    /// <summary>An account with the same e-mail exists and is not linked: an admin links it, never the e-mail alone.</summary>
+    /// <summary>An account with the same e-mail exists and is not linked: never linked by the e-mail alone.</summary>
     EmailTaken,
     /// <summary>Unknown to the portal, and provisioning is off.</summary>
     Unknown,
