@@ -53,6 +53,9 @@ public sealed partial class PortalSession : IDisposable
         return await client.PostAsync(path, post);
     }
 
+    /// <summary>The antiforgery token in a page's form.</summary>
+    public static string AntiforgeryTokenIn(string page) => AntiforgeryToken().Match(page).Groups[1].Value;
+
     /// <summary>The antiforgery token of a static page's form, as this session receives it.</summary>
     public async Task<string> AntiforgeryTokenOfAsync(string path) => AntiforgeryToken().Match(await client.GetStringAsync(path)).Groups[1].Value;
 

@@ -58,7 +58,7 @@ public sealed partial class SsoSignInTests
         var page = await browser.GetStringAsync("account/manage");
         using var forged = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["_handler"] = "profile", ["__RequestVerificationToken"] = AntiforgeryField().Match(page).Groups[1].Value, ["Input.DisplayName"] = "Domain Admin",
+            ["_handler"] = "profile", ["__RequestVerificationToken"] = PortalSession.AntiforgeryTokenIn(page), ["Input.DisplayName"] = "Domain Admin",
         });
         var answer = await (await browser.PostAsync("account/manage", forged)).Content.ReadAsStringAsync();
 
@@ -91,7 +91,7 @@ public sealed partial class SsoSignInTests
 
         var asked = await SignInAsync(browser, "/approvals");
         var withoutCode = await browser.GetAsync("approvals");
-        var token = AntiforgeryField().Match(await asked.Content.ReadAsStringAsync()).Groups[1].Value;
+        var token = PortalSession.AntiforgeryTokenIn(await asked.Content.ReadAsStringAsync());
         using var code = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "login-2fa", ["__RequestVerificationToken"] = token,
@@ -168,8 +168,10 @@ public sealed partial class SsoSignInTests
     {
         var page = await client.GetStringAsync("account/login");
         Assert.Contains("Sign in with Corp ID", page, StringComparison.Ordinal);
-        var token = AntiforgeryField().Match(page).Groups[1].Value;
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["returnUrl"] = returnUrl });
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = PortalSession.AntiforgeryTokenIn(page), ["returnUrl"] = returnUrl,
+        });
         var atProvider = await client.PostAsync($"account/sso/{Provider}", form);
         // The provider answers with a form the browser posts back at once (response_mode=form_post: the code stays out of addresses and logs).
         var answer = await atProvider.Content.ReadAsStringAsync();
@@ -185,7 +187,4 @@ public sealed partial class SsoSignInTests
 
     [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
     private static partial Regex HiddenField();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }
