@@ -35,33 +35,7 @@ internal static class CrashBench
         var failures = new List<string>();
         for (var run = 0; run < runs; run++)
         {
-            var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["crash-child", dataDirectory])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            }) ?? throw new InvalidOperationException("the child did not start");
-            var reported = new List<string>();
-            var reading = Task.Run(async () =>
-            {
-                while (await child.StandardOutput.ReadLineAsync() is { } line)
-                {
-                    lock (reported)
-                    {
-                        reported.Add(line);
-                    }
-                }
-            });
-            _ = child.StandardError.ReadToEndAsync();
-            // Until it reports its first issuance (start-up is not what we are killing), then a random moment.
-            var started = Stopwatch.StartNew();
-            while (!reported.Any(l => l.StartsWith("issued ", StringComparison.Ordinal)) && started.Elapsed < TimeSpan.FromSeconds(60) && !child.HasExited)
-            {
-                await Task.Delay(20);
-            }
-            await Task.Delay(random.Next(50, 1500));
-            child.Kill(entireProcessTree: true);
-            await child.WaitForExitAsync();
-            await reading;
+            var reported = await KillDuringBulkIssuanceAsync([dataDirectory], random);
             var (problems, crl, abandoned) = await CheckAsync(dataDirectory, reported, lastCrl, Count);
             totals["abandoned_after_recovery"] = abandoned;
             failures.AddRange(problems.Select(p => $"run {run}: {p}"));
@@ -78,6 +52,50 @@ internal static class CrashBench
             await Console.Error.WriteLineAsync(failure);
         }
         return failures.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Starts the child (<see cref="ChildAsync"/>) with the given arguments, lets it issue until its
+    /// first issuance (start-up is not what we are killing) and a random moment longer, kills it with
+    /// SIGKILL, and returns every line it printed.
+    /// </summary>
+    public static async Task<List<string>> KillDuringBulkIssuanceAsync(string[] childArgs, Random random)
+    {
+        using var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["crash-child", .. childArgs])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("the child did not start");
+        var reported = new List<string>();
+        var reading = Task.Run(async () =>
+        {
+            while (await child.StandardOutput.ReadLineAsync() is { } line)
+            {
+                lock (reported)
+                {
+                    reported.Add(line);
+                }
+            }
+        });
+        _ = child.StandardError.ReadToEndAsync();
+        var started = Stopwatch.StartNew();
+        while (!HasIssued() && started.Elapsed < TimeSpan.FromSeconds(60) && !child.HasExited)
+        {
+            await Task.Delay(20);
+        }
+        await Task.Delay(random.Next(50, 1500));
+        child.Kill(entireProcessTree: true);
+        await child.WaitForExitAsync();
+        await reading;
+        return reported;
+
+        bool HasIssued()
+        {
+            lock (reported)
+            {
+                return reported.Any(l => l.StartsWith("issued ", StringComparison.Ordinal));
+            }
+        }
     }
 
     /// <summary>The child: issues eight at a time, revokes every fifth, and says so after each returns. <paramref name="settings"/>: a server database, say.</summary>

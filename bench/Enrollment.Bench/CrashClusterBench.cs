@@ -45,7 +45,7 @@ internal static class CrashClusterBench
         var killedAt = new List<DateTime>();
         for (var run = 0; run < runs; run++)
         {
-            var reported = await KillDuringBulkIssuanceAsync(nodeADirectory, database, random);
+            var reported = await CrashBench.KillDuringBulkIssuanceAsync([nodeADirectory, .. database], random);
             killedAt.Add(DateTime.UtcNow);
             reportedIssued.AddRange(reported.Where(l => l.StartsWith("issued ", StringComparison.Ordinal)).Select(l => l[7..]));
             failures.AddRange((await CheckNodeBAsync(nodeB.Services, http, reported)).Select(p => $"run {run}: {p}"));
@@ -68,46 +68,6 @@ internal static class CrashClusterBench
         }
         await nodeB.StopAsync();
         return failures.Count == 0 ? 0 : 1;
-    }
-
-    /// <summary>Starts node A, lets it issue until its first issuance and a random while longer, then kills it.</summary>
-    private static async Task<List<string>> KillDuringBulkIssuanceAsync(string nodeADirectory, string[] database, Random random)
-    {
-        using var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, ["crash-child", nodeADirectory, .. database])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("node A did not start");
-        var reported = new List<string>();
-        var reading = Task.Run(async () =>
-        {
-            while (await child.StandardOutput.ReadLineAsync() is { } line)
-            {
-                lock (reported)
-                {
-                    reported.Add(line);
-                }
-            }
-        });
-        _ = child.StandardError.ReadToEndAsync();
-        var started = Stopwatch.StartNew();
-        while (!HasIssued() && started.Elapsed < TimeSpan.FromSeconds(60) && !child.HasExited)
-        {
-            await Task.Delay(20);
-        }
-        await Task.Delay(random.Next(50, 1500));
-        child.Kill(entireProcessTree: true);
-        await child.WaitForExitAsync();
-        await reading;
-        return reported;
-
-        bool HasIssued()
-        {
-            lock (reported)
-            {
-                return reported.Any(l => l.StartsWith("issued ", StringComparison.Ordinal));
-            }
-        }
     }
 
     /// <summary>Right after a kill: node B serves, what node A reported is durable, no serial twice.</summary>

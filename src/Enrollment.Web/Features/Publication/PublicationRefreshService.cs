@@ -45,16 +45,21 @@ public sealed partial class PublicationRefreshService(
             {
                 if (minute)
                 {
-                    // Intents a crashed node left (or ours, left before a restart within the grace): revoked, then in the CRL below.
-                    crlToCheck |= await ledger.AbandonStaleAsync(EfIssuanceLedger.IssuanceGrace, stoppingToken) > 0;
+                    // Intents a crashed node left (or ours, left before a restart within the grace): revoked,
+                    // then in the CRL this same tick publishes (the CRL is behind the revocations).
+                    await ledger.AbandonStaleAsync(EfIssuanceLedger.IssuanceGrace, stoppingToken);
                 }
                 await CheckEpochAsync(stoppingToken);
-                await crl.SyncAsync(stoppingToken);
                 if (crlToCheck || minute)
                 {
                     // Stays due after a failure: a CRL missing a revocation is retried every second.
+                    // Also copies the database's CRL into this node's data directory when it is newer.
                     await crl.EnsureFreshAsync(stoppingToken);
                     crlToCheck = false;
+                }
+                else
+                {
+                    await crl.SyncAsync(stoppingToken);
                 }
                 if (minute)
                 {
