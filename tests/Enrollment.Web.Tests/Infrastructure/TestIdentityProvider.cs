@@ -30,17 +30,30 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     private readonly WebApplication app;
     private readonly SqliteConnection store;
 
-    private TestIdentityProvider(WebApplication app, SqliteConnection store, X509Certificate2 certificate)
+    private TestIdentityProvider(WebApplication app, SqliteConnection store, X509Certificate2 certificate, Uri issuer, string? tenant)
     {
         this.app = app;
         this.store = store;
         Certificate = certificate;
+        Issuer = issuer;
+        Tenant = tenant;
+        TokenTenant = tenant;
     }
 
     /// <summary>The person the next authorization signs in: subject and claims.</summary>
     public TestPerson NextUser { get; set; } = new("subject-1", "Taro Yamada", "taro@example.com", "E-0001");
 
-    public Uri Issuer => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+    /// <summary>The issuer in tokens and discovery: for the Entra ID shape, https://127.0.0.1:port/{tenant}/v2.0 as Entra's v2.0 issuer.</summary>
+    public Uri Issuer { get; }
+
+    /// <summary>Microsoft Entra ID's shape (tid, oid, v2.0 issuer, app roles) when set: the tenant's ID.</summary>
+    public string? Tenant { get; }
+
+    /// <summary>The tid the next tokens carry: another tenant's, to see it refused.</summary>
+    public string? TokenTenant { get; set; }
+
+    /// <summary>The address Entra ID's instance stands at (AzureAd:Instance).</summary>
+    public Uri Instance => new(Issuer.GetLeftPart(UriPartial.Authority) + "/");
 
     /// <summary>The provider's TLS certificate: the portal's back channel trusts exactly this one in the tests.</summary>
     public X509Certificate2 Certificate { get; }
@@ -52,7 +65,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     };
 
     /// <summary>Registers the portal as a client, once the portal's address (and so its callback) is known.</summary>
-    public async Task RegisterClientAsync(Uri portalCallback)
+    public async Task RegisterClientAsync(Uri portalCallback, Uri? portalSignedOutCallback = null)
     {
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(new OpenIddictApplicationDescriptor
@@ -61,15 +74,17 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             ClientSecret = ClientSecret,
             ClientType = ClientTypes.Confidential,
             RedirectUris = { portalCallback },
+            PostLogoutRedirectUris = { portalSignedOutCallback ?? new Uri(portalCallback, "/signout-callback") },
             Permissions =
             {
-                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.GrantTypes.AuthorizationCode,
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession, Permissions.GrantTypes.AuthorizationCode,
                 Permissions.ResponseTypes.Code, Permissions.Scopes.Email, Permissions.Scopes.Profile,
             },
         });
     }
 
-    public static async Task<TestIdentityProvider> StartAsync()
+    /// <summary>Starts a plain provider, or with <paramref name="tenant"/> one shaped as Microsoft Entra ID's tenant.</summary>
+    public static async Task<TestIdentityProvider> StartAsync(string? tenant = null, TimeSpan? codeLifetime = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
@@ -83,21 +98,29 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         await store.OpenAsync();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
+        // The issuer names the port, so the port is chosen before the server starts.
+        var port = FreePort();
+        var issuer = new Uri(tenant is null ? $"https://127.0.0.1:{port}/" : $"https://127.0.0.1:{port}/{tenant}/v2.0");
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(certificate)));
         builder.Services.AddDbContext<ProviderStore>(o => o.UseSqlite(store).UseOpenIddict());
         builder.Services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<ProviderStore>())
             .AddServer(server =>
             {
-                server.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token");
+                server.SetIssuer(issuer);
+                // Discovery also where Microsoft.Identity.Web looks for Entra ID's: {instance}/{tenant}/v2.0/.well-known/...
+                server.SetConfigurationEndpointUris([".well-known/openid-configuration", .. tenant is null ? Array.Empty<string>() : [$"{tenant}/v2.0/.well-known/openid-configuration"]]);
+                server.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token").SetEndSessionEndpointUris("connect/logout");
+                server.SetAuthorizationCodeLifetime(codeLifetime ?? TimeSpan.FromMinutes(5));
                 server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
                 server.AddEphemeralEncryptionKey().AddEphemeralSigningKey().DisableAccessTokenEncryption();
                 server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email);
-                server.UseAspNetCore().EnableAuthorizationEndpointPassthrough();
+                server.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableEndSessionEndpointPassthrough();
             });
         var app = builder.Build();
-        var provider = new TestIdentityProvider(app, store, certificate);
+        var provider = new TestIdentityProvider(app, store, certificate, issuer, tenant);
         app.MapMethods("connect/authorize", [HttpMethods.Get, HttpMethods.Post], (HttpContext context) => provider.Authorize(context));
+        app.MapMethods("connect/logout", [HttpMethods.Get, HttpMethods.Post], (HttpContext context) => provider.EndSession(context));
         await using (var scope = app.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<ProviderStore>().Database.EnsureCreatedAsync();
@@ -111,10 +134,32 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         var person = NextUser;
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, person.Subject).SetClaim(Claims.Name, person.Name).SetClaim(Claims.Email, person.Email)
-            .SetClaim("employeeid", person.EmployeeId);
+            .SetClaim("employeeid", person.EmployeeId).SetClaims("roles", [.. person.Roles]).SetClaims(Claims.AuthenticationMethodReference, [.. person.Amr]);
+        if (Tenant is not null)
+        {
+            // Entra ID's v2.0 ID token: the tenant, the object ID (stable across applications), the UPN as preferred_username.
+            identity.SetClaim("tid", TokenTenant).SetClaim("oid", person.Subject).SetClaim(Claims.PreferredUsername, person.Upn ?? person.Email);
+        }
         identity.SetScopes(context.GetOpenIddictServerRequest()!.GetScopes());
         identity.SetDestinations(_ => [Destinations.IdentityToken, Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>Ends the provider's session and sends the browser back where the portal asked (RP-initiated logout).</summary>
+    private IResult EndSession(HttpContext context)
+    {
+        SignedOut++;
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    }
+
+    /// <summary>How many times the portal sent someone here to sign out.</summary>
+    public int SignedOut { get; private set; }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
@@ -128,4 +173,13 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 }
 
 /// <summary>A person as the identity provider knows them.</summary>
-public sealed record TestPerson(string Subject, string Name, string Email, string EmployeeId);
+public sealed record TestPerson(string Subject, string Name, string Email, string EmployeeId)
+{
+    /// <summary>App roles (Entra) or mapped roles: the "roles" claim.</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [];
+
+    /// <summary>How the person signed in: the "amr" claim ("pwd", "mfa").</summary>
+    public IReadOnlyList<string> Amr { get; init; } = ["pwd"];
+
+    public string? Upn { get; init; }
+}

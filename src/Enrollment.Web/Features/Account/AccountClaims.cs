@@ -16,6 +16,15 @@ public sealed class AccountClaims(UserManager<EnrollmentUser> users, RoleManager
     public const string MustChangePassword = "enrollment:must-change-password";
     public const string DisplayName = "enrollment:display-name";
 
+    /// <summary>
+    /// The session began with a multi-factor sign-in at a provider the configuration trusts for it
+    /// (SsoProviderOptions.TrustProviderMfa): it stands for the portal's own second factor.
+    /// </summary>
+    public const string ProviderMfa = "enrollment:provider-mfa";
+
+    /// <summary>Claims of the sign-in itself, not of the user record: a refreshed principal keeps them.</summary>
+    public static readonly string[] OfTheSignIn = [Sessions.DatabaseTicketStore.SessionClaim, ClaimTypes.AuthenticationMethod, ProviderMfa];
+
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(EnrollmentUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
@@ -33,4 +42,8 @@ public static class ClaimsPrincipalExtensions
     /// <summary>Approvers and admins must use two-factor sign-in (docs/design.md, "Flow" step 1).</summary>
     public static bool NeedsTwoFactor(this ClaimsPrincipal principal) =>
         principal.IsInRole(Web.Shared.Roles.Approver) || principal.IsInRole(Web.Shared.Roles.Admin);
+
+    /// <summary>The session has a second factor: the portal's own, or a trusted provider's multi-factor sign-in.</summary>
+    public static bool HasSecondFactor(this ClaimsPrincipal principal) =>
+        principal.Has(AccountClaims.TwoFactorEnabled) || principal.Has(AccountClaims.ProviderMfa);
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Enrollment.Data.Entities;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
@@ -21,13 +22,14 @@ public static class AccountEndpoints
             {
                 return Results.BadRequest();
             }
+            var signedInWith = context.User.FindFirstValue(ClaimTypes.AuthenticationMethod);
             if (context.User.Identity?.IsAuthenticated == true)
             {
                 await audit.RecordAsync(context, context.User, "signin.signed-out");
             }
             // Deletes the server-side session: a copy of the cookie signs nobody in any more.
             await signIn.SignOutAsync();
-            return Results.LocalRedirect("~/");
+            return await SsoSetup.SignOutAtProviderAsync(context, signedInWith) ?? Results.LocalRedirect("~/account/signed-out");
         });
         endpoints.MapSso();
         return endpoints;

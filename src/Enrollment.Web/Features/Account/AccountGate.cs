@@ -26,7 +26,7 @@ public static class AccountGate
                 context.Response.Redirect(ChangePasswordPath);
                 return;
             }
-            if (user.NeedsTwoFactor() && !user.Has(AccountClaims.TwoFactorEnabled))
+            if (user.NeedsTwoFactor() && !user.HasSecondFactor())
             {
                 context.Response.Redirect(TwoFactorPath);
                 return;

@@ -72,13 +72,11 @@ public static class AccountSetup
         services.Configure<SecurityStampValidatorOptions>(o =>
         {
             o.ValidationInterval = TimeSpan.FromSeconds(configuration.GetValue<int?>(RevalidationSetting) ?? 60);
-            // The refreshed principal is made anew from the user record: it keeps its session's name.
+            // The refreshed principal is made anew from the user record: it keeps its session's name and how it signed in.
             o.OnRefreshingPrincipal = context =>
             {
-                if (context.CurrentPrincipal?.FindFirst(DatabaseTicketStore.SessionClaim) is { } session)
-                {
-                    context.NewPrincipal?.Identities.First().AddClaim(new Claim(session.Type, session.Value));
-                }
+                var kept = context.CurrentPrincipal?.Claims.Where(c => AccountClaims.OfTheSignIn.Contains(c.Type)).Select(c => new Claim(c.Type, c.Value)) ?? [];
+                context.NewPrincipal?.Identities.First().AddClaims(kept);
                 return Task.CompletedTask;
             };
         });

@@ -7,12 +7,13 @@ namespace Enrollment.Web.Features.Account;
 
 /// <summary>
 /// Identity's sign-in manager, refusing accounts an administrator disabled, counting wrong recovery
-/// codes towards lockout, and spending the same work on an unknown account as on a known one.
+/// codes towards lockout, spending the same work on an unknown account as on a known one, and keeping
+/// passwords to administrators where single sign-on is the rule (Enrollment:Sso:LocalSignIn).
 /// </summary>
 public sealed class EnrollmentSignInManager(
     UserManager<EnrollmentUser> userManager, IHttpContextAccessor contextAccessor, IUserClaimsPrincipalFactory<EnrollmentUser> claimsFactory,
     IOptions<IdentityOptions> optionsAccessor, ILogger<SignInManager<EnrollmentUser>> logger, IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<EnrollmentUser> confirmation, UnknownAccountLockout unknownAccounts)
+    IUserConfirmation<EnrollmentUser> confirmation, UnknownAccountLockout unknownAccounts, IOptions<Sso.SsoOptions> sso)
     : SignInManager<EnrollmentUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     /// <summary>A password hash of a password nobody has, checked when the account does not exist.</summary>
@@ -36,6 +37,20 @@ public sealed class EnrollmentSignInManager(
         return unknownAccounts.Fail(userName, Options.Lockout) ? SignInResult.LockedOut : SignInResult.Failed;
     }
 
+    /// <summary>
+    /// Where only administrators may use a password, anyone else is told to use the provider, and only
+    /// after giving the right password: the answer tells nobody else which accounts exist.
+    /// </summary>
+    public override async Task<SignInResult> PasswordSignInAsync(EnrollmentUser user, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        if (sso.Value.LocalSignIn != Sso.LocalSignIn.AdministratorsOnly || await UserManager.IsInRoleAsync(user, Web.Shared.Roles.Admin))
+        {
+            return await base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+        }
+        var proof = await CheckPasswordSignInAsync(user, password, lockoutOnFailure);
+        return proof.Succeeded ? new ProviderSignInOnly() : proof;
+    }
+
     /// <summary>Identity does not count wrong recovery codes (it trusts their randomness); here they count like wrong passwords.</summary>
     public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
     {
@@ -51,4 +66,10 @@ public sealed class EnrollmentSignInManager(
         await UserManager.AccessFailedAsync(user);
         return await UserManager.IsLockedOutAsync(user) ? SignInResult.LockedOut : result;
     }
+}
+
+/// <summary>The password was right, but this account signs in through the organisation's provider.</summary>
+public sealed class ProviderSignInOnly : SignInResult
+{
+    public ProviderSignInOnly() => IsNotAllowed = true;
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Enrollment.Data.Entities;
+using Enrollment.Web.Features.Account;
 using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 
@@ -14,8 +15,9 @@ public sealed class RoleRequiredException(string role)
 
 /// <summary>
 /// The server-side check every privileged action makes (approving, administration): an enabled user
-/// with the role and two-factor, read from the database now (so a demotion counts at once), whose
-/// connection presents a verified certificate of their own (docs/design.md, "Client-certificate gate").
+/// with the role, read from the database now (so a demotion counts at once), and a second factor (the
+/// portal's, or a trusted provider's multi-factor sign-in), whose connection presents a verified
+/// certificate of their own (docs/design.md, "Client-certificate gate").
 /// Page attributes are never the guard.
 /// </summary>
 public sealed class PrivilegedAuthorization(UserManager<EnrollmentUser> users, ClientCertificateGate gate)
@@ -26,7 +28,8 @@ public sealed class PrivilegedAuthorization(UserManager<EnrollmentUser> users, C
     public async Task<EnrollmentUser> DemandAsync(ClaimsPrincipal actor, ConnectionCertificate connection, string role)
     {
         var user = await users.GetUserAsync(actor);
-        if (user is not { Disabled: false, TwoFactorEnabled: true } || !await users.IsInRoleAsync(user, role))
+        var secondFactor = user is { TwoFactorEnabled: true } || actor.Has(AccountClaims.ProviderMfa);
+        if (user is not { Disabled: false } || !secondFactor || !await users.IsInRoleAsync(user, role))
         {
             throw new RoleRequiredException(role);
         }
