@@ -152,7 +152,7 @@ public static class SsoSetup
             if (result.Outcome == SsoOutcome.EmailTaken && configured.IdentityOf(external.Principal!) is var (issuer, key))
             {
                 // The owner of the local account may prove its password once to link it (SsoProblemPage).
-                PendingLink.Keep(context, new PendingLink(provider, issuer, key, external.Principal!.FindFirst("email")!.Value.Trim()));
+                PendingLink.Keep(context, new PendingLink(provider, issuer, key, SsoProvider.ValueOf(external.Principal!, "email")!.Trim()));
             }
             return result.Outcome switch
             {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Enrollment.Data.Entities;
 using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Extensions.Options;
 
 namespace Enrollment.Web.Features.Account.Sso;
@@ -39,16 +40,27 @@ public sealed record SsoProvider(string Name, SsoProviderOptions Settings)
     {
         if (Settings is EntraProviderOptions)
         {
-            var tenant = vouched.FindFirstValue("tid");
-            var objectId = vouched.FindFirstValue("oid");
+            var tenant = ValueOf(vouched, "tid");
+            var objectId = ValueOf(vouched, "oid");
             return string.IsNullOrEmpty(tenant) || string.IsNullOrEmpty(objectId) ? null : ("entra:" + tenant, objectId);
         }
-        return vouched.FindFirst("sub") is { Value.Length: > 0 } subject ? (subject.Issuer, subject.Value) : null;
+        return ClaimsOf(vouched, "sub").FirstOrDefault() is { Value.Length: > 0 } subject ? (subject.Issuer, subject.Value) : null;
     }
 
     /// <summary>Whether the provider says the person signed in with several factors, and the configuration trusts it to.</summary>
     public bool VouchesForMfa(ClaimsPrincipal vouched) => Settings.TrustProviderMfa
-        && (vouched.FindAll("amr").Any(c => c.Value == "mfa") || vouched.FindFirstValue("acr") is { } acr && Settings.MfaAcrValues.Contains(acr));
+        && (ClaimsOf(vouched, "amr").Any(c => c.Value == "mfa") || ValueOf(vouched, "acr") is { } acr && Settings.MfaAcrValues.Contains(acr));
+
+    /// <summary>
+    /// The claims of a token's claim type, under its own name or the long name the token handler maps it
+    /// to: Microsoft.Identity.Web maps them (tid, oid, roles, amr) whatever the options say.
+    /// </summary>
+    public static IEnumerable<Claim> ClaimsOf(ClaimsPrincipal vouched, string type) =>
+        JsonWebTokenHandler.DefaultInboundClaimTypeMap.TryGetValue(type, out var mapped) && mapped != type
+            ? vouched.FindAll(type).Concat(vouched.FindAll(mapped))
+            : vouched.FindAll(type);
+
+    public static string? ValueOf(ClaimsPrincipal vouched, string type) => ClaimsOf(vouched, type).FirstOrDefault()?.Value;
 }
 
 /// <summary>
@@ -67,13 +79,14 @@ public sealed partial class SsoSignIn(
     public async Task<SsoResult> SignInAsync(HttpContext context, SsoProvider provider, ClaimsPrincipal vouched)
     {
         var identity = provider.IdentityOf(vouched);
-        var email = vouched.FindFirstValue("email")?.Trim();
+        var email = SsoProvider.ValueOf(vouched, "email")?.Trim();
         if (identity is not var (loginProvider, key) || string.IsNullOrEmpty(email))
         {
             return await RefuseAsync(context, email ?? "unknown", provider, SsoOutcome.Incomplete, "incomplete");
         }
         var attributes = new SsoAttributes(
-            vouched.FindFirstValue("name") ?? email, email, vouched.FindFirstValue(provider.Settings.UpnClaim), vouched.FindFirstValue(provider.Settings.EmployeeIdClaim));
+            SsoProvider.ValueOf(vouched, "name") ?? email, email, SsoProvider.ValueOf(vouched, provider.Settings.UpnClaim),
+            SsoProvider.ValueOf(vouched, provider.Settings.EmployeeIdClaim));
         var user = await users.FindByLoginAsync(loginProvider, key);
         if (user is null)
         {
@@ -208,7 +221,7 @@ public sealed partial class SsoSignIn(
         {
             return;
         }
-        var claimed = vouched.FindAll(provider.Settings.RoleClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        var claimed = SsoProvider.ClaimsOf(vouched, provider.Settings.RoleClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
         var wanted = new Dictionary<string, bool>
         {
             [Roles.Approver] = claimed.Contains(provider.Settings.ApproverRole),

@@ -1,0 +1,73 @@
+using Enrollment.Data.Entities;
+using Enrollment.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Enrollment.Web.Tests.Features.Account;
+
+/// <summary>
+/// Microsoft Entra ID through Microsoft.Identity.Web, against a real provider on loopback that
+/// answers as an Entra tenant does: discovery under {instance}/{tenant}/v2.0, the v2.0 issuer,
+/// tid and oid, preferred_username, app roles.
+/// </summary>
+public sealed class EntraSignInTests
+{
+    private const string Tenant = "7d3c5a4e-1f2b-4c6d-8e9f-0a1b2c3d4e5f";
+    private const string Provider = "entra";
+
+    [Fact]
+    public async Task SignIn_LinksByTenantAndObjectId_TakesTheUpnAndAppRoles_AndTrustsTheTenantsMfa()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync(Tenant);
+        await using var portal = await SsoBrowser.StartPortalAsync(idp, Provider, "--Enrollment:Sso:Entra:TrustProviderMfa=true");
+        idp.NextUser = new TestPerson("object-id-of-yui", "Yui Tanaka", "yui@contoso.example", "E-2001")
+        {
+            Upn = "yui.tanaka@contoso.example", Roles = ["Enrollment.Approver"], Amr = ["pwd", "mfa"],
+        };
+        using var browser = new SsoBrowser(portal);
+
+        var page = await browser.Client.GetStringAsync("account/login");
+        var landed = await browser.SignInAsync(Provider, "/approvals");
+
+        Assert.Contains("Sign in with Microsoft Entra ID", page, StringComparison.Ordinal);
+        // An approver with the tenant's MFA and no certificate yet: on to the certificate check, not to set up two-factor.
+        Assert.Equal("/account/certificate", landed.RequestMessage!.RequestUri!.AbsolutePath);
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+        var user = await users.FindByLoginAsync("entra:" + Tenant, "object-id-of-yui");
+        Assert.NotNull(user);
+        Assert.Equal(("Yui Tanaka", "yui@contoso.example", "yui.tanaka@contoso.example", "E-2001"), (user.DisplayName, user.Email, user.Upn, user.EmployeeId));
+        Assert.Equal([Web.Shared.Roles.Approver, Web.Shared.Roles.Requester], (await users.GetRolesAsync(user)).Order());
+    }
+
+    /// <summary>Only the configured tenant's people: a token of another tenant is refused even though everything else about it is valid.</summary>
+    [Fact]
+    public async Task TokenOfAnotherTenant_IsRefused_AndProvisionsNobody()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync(Tenant);
+        await using var portal = await SsoBrowser.StartPortalAsync(idp, Provider);
+        idp.TokenTenant = "00000000-1111-2222-3333-444444444444";
+        using var browser = new SsoBrowser(portal);
+
+        var refused = await browser.SignInAsync(Provider, "/requests");
+
+        Assert.Equal("/account/sso/problem", refused.RequestMessage!.RequestUri!.AbsolutePath);
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Data.EnrollmentDbContext>();
+        Assert.Equal(0, await db.UserLogins.CountAsync());
+        var failure = await db.AuditEvents.SingleAsync(e => e.EventType == "signin.sso-failed");
+        Assert.Contains("is not the tenant " + Tenant, failure.Details, StringComparison.Ordinal);
+    }
+
+    /// <summary>A portal configured for a tenant by name, or for every tenant, would let strangers in: it does not start.</summary>
+    [Theory]
+    [InlineData("contoso.onmicrosoft.com")]
+    [InlineData("organizations")]
+    public async Task TenantIdThatIsNotATenantsId_StopsTheStart(string tenant)
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => RunningPortal.StartAsync(
+            $"--AzureAd:Instance=https://login.microsoftonline.com/", $"--AzureAd:TenantId={tenant}", "--AzureAd:ClientId=client", "--AzureAd:ClientSecret=secret"));
+
+        Assert.Contains("AzureAd:TenantId must be the tenant's ID", failure.ToString(), StringComparison.Ordinal);
+    }
+}
