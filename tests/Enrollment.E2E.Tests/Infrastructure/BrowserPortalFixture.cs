@@ -221,20 +221,23 @@ public class BrowserPortalFixture : IAsyncLifetime
             var manager = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
             await manager.AddToRolesAsync((await manager.FindByIdAsync(user.Id))!, roles);
         }
-        string key;
-        await using (var scope = Portal.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
-            var stored = (await users.FindByIdAsync(user.Id))!;
-            await users.ResetAuthenticatorKeyAsync(stored);
-            await users.SetTwoFactorEnabledAsync(stored, true);
-            key = (await users.GetAuthenticatorKeyAsync(stored))!;
-        }
+        var key = await TurnOnAuthenticatorAsync(user);
         var japanese = language.StartsWith("ja", StringComparison.Ordinal);
         await SignInWithPasswordAsync(page, email, language: language);
         await page.GetByLabel(japanese ? "認証コード" : "Authenticator code").FillAsync(new AuthenticatorApp(key).CodeAt(AuthenticatorApp.CurrentStep));
         await page.GetByRole(AriaRole.Button, new() { Name = japanese ? "サインイン" : "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = japanese ? "サインアウト" : "Sign out" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Gives the user a new authenticator key and turns two-factor sign-in on; returns the key.</summary>
+    public async Task<string> TurnOnAuthenticatorAsync(EnrollmentUser user)
+    {
+        await using var scope = Portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+        var stored = (await users.FindByIdAsync(user.Id))!;
+        await users.ResetAuthenticatorKeyAsync(stored);
+        await users.SetTwoFactorEnabledAsync(stored, true);
+        return (await users.GetAuthenticatorKeyAsync(stored))!;
     }
 
     /// <summary>Interactive pages mark their heading once the circuit is live; typing before that is lost.</summary>

@@ -22,6 +22,12 @@ public sealed class SsoOptions
     /// </summary>
     public bool ProvisionUnknownUsers { get; set; } = true;
 
+    /// <summary>
+    /// More origins the sign-in may pass through in one go, such as a federation server Entra ID
+    /// redirects to at once: the pages' Content-Security-Policy (form-action) allows them.
+    /// </summary>
+    public List<string> FormTargets { get; set; } = [];
+
     /// <summary>Who may sign in with a portal password once a provider is configured.</summary>
     public LocalSignIn LocalSignIn { get; set; } = LocalSignIn.Everyone;
 }

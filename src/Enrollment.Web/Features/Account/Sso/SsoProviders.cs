@@ -15,6 +15,16 @@ public sealed class SsoProviders(IOptions<SsoOptions> options, IConfiguration co
     public SsoProvider? Find(string? name) => All.FirstOrDefault(p => p.Name == name);
 
     /// <summary>
+    /// The origins the sign-in and sign-out forms' redirects reach: each provider's, and those of
+    /// Enrollment:Sso:FormTargets (a federated sign-in that redirects on to another host at once).
+    /// </summary>
+    public IEnumerable<string> FormTargets() => All
+        .Select(p => p.Settings is OidcProviderOptions oidc ? oidc.Authority : configuration[SsoSetup.EntraSection + ":Instance"] ?? "https://login.microsoftonline.com/")
+        .Concat(options.Value.FormTargets)
+        .Select(address => new Uri(address).GetLeftPart(UriPartial.Authority))
+        .Distinct(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
     /// The provider a session signed in through, from Identity's login provider in its "amr" claim:
     /// Entra ID's is "entra:" and the tenant, the others' their issuer as their discovery document names it.
     /// </summary>
