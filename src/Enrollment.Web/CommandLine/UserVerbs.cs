@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Enrollment.Web.CommandLine;
 
-/// <summary><c>users add</c>.</summary>
+/// <summary><c>users add</c>, <c>users allow-sso-link</c>.</summary>
 internal static class UserVerbs
 {
     public static Command Create()
@@ -66,6 +66,40 @@ internal static class UserVerbs
             }
             return 0;
         }));
-        return new Command("users", "Manage users.") { add };
+        return new Command("users", "Manage users.") { add, AllowSsoLink() };
+    }
+
+    /// <summary>
+    /// An administrator's way to link an existing account to its owner's identity at a provider: the
+    /// next single sign-on with the account's e-mail, within the hours given, links it (once).
+    /// </summary>
+    private static Command AllowSsoLink()
+    {
+        var email = new Option<string>("--email") { Description = "The existing account's e-mail address", Required = true };
+        var hours = new Option<int>("--hours") { Description = "How long the allowance lasts (1 to 168)", DefaultValueFactory = _ => 24 };
+        var command = new Command("allow-sso-link", "Let the next single sign-on with this account's e-mail link it to the provider's identity.") { email, hours };
+        command.SetAction((parsed, _) => AdminCommandLine.WithServicesAsync(parsed, provisionCa: false, async (services, output, error) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+            var valid = parsed.GetValue(hours);
+            if (valid is < 1 or > 168)
+            {
+                return await AdminCommandLine.FailAsync(error, "--hours must be between 1 and 168.");
+            }
+            if (await users.FindByEmailAsync(parsed.GetRequiredValue(email).Trim()) is not { } user)
+            {
+                return await AdminCommandLine.FailAsync(error, $"No account has the e-mail {parsed.GetRequiredValue(email).Trim()}.");
+            }
+            var until = DateTimeOffset.UtcNow.AddHours(valid);
+            await users.SetAuthenticationTokenAsync(user, Features.Account.Sso.SsoOptions.SectionName, Features.Account.Sso.SsoSignIn.LinkAllowanceToken,
+                until.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            await scope.ServiceProvider.GetRequiredService<AuditTrail>().AppendAsync(
+                scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>(),
+                new AuditEntry(AdminCommandLine.Actor, "user.sso-link-allowed", user.Id, $"email={user.Email} until={until:O}"));
+            await output.WriteLineAsync($"The next single sign-on of {user.Email} before {until:yyyy-MM-dd HH:mm} UTC links the account to that identity.");
+            return 0;
+        }));
+        return command;
     }
 }

@@ -36,6 +36,8 @@ public sealed class MyRequests(
         "You already have an open request for this profile; cancel it or pick it up first.");
     public static readonly Refusal NotCancellable = new("request.not-cancellable", "Only a pending request of your own can be cancelled.");
     public static readonly Refusal SignedOut = new("auth.signed-out", "Your session has ended; sign in again.");
+    public static readonly Refusal NameFromProvider = new("request.name-from-provider",
+        "Your organisation's sign-in gives your name in a form a certificate cannot carry; ask your identity administrator to change your display name there (for example J. Smith instead of j.smith). The portal takes it at your next sign-in.");
     public static readonly Refusal NotRenewable = new("request.renewal", "Only a certificate of your own that is not revoked can be renewed.");
 
     public async Task<(Guid? Id, Refusal? Refusal)> SubmitAsync(
@@ -63,7 +65,10 @@ public sealed class MyRequests(
         var subject = scope.ServiceProvider.GetRequiredService<CertificateIssuer>().SubjectOf(user);
         if (subject.Validate() is { } subjectRefusal)
         {
-            return (null, subjectRefusal);
+            // The provider owns the name of an account signed in through it: only its administrator can mend it.
+            var nameFromProvider = subjectRefusal.Code.StartsWith("subject.display-name", StringComparison.Ordinal)
+                && (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().GetLoginsAsync(user)).Count > 0;
+            return (null, nameFromProvider ? NameFromProvider : subjectRefusal);
         }
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         var now = time.GetUtcNow().UtcDateTime;

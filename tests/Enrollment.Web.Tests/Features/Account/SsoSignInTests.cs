@@ -118,6 +118,28 @@ public sealed class SsoSignInTests
         Assert.False(await SignedInAsync(browser));
     }
 
+    /// <summary>
+    /// A provider's name a certificate cannot carry (j.smith reads as a host name): the request is
+    /// refused with words that send the person to the provider's administrator, who owns the name.
+    /// </summary>
+    [Fact]
+    public async Task Request_OfAnSsoAccountWhoseProviderNameACertificateCannotCarry_SaysToMendItAtTheProvider()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        await using var portal = await SsoBrowser.StartPortalAsync(idp, Provider);
+        idp.NextUser = new TestPerson("subject-jsmith", "j.smith", "j.smith@example.com", "E-0042");
+        using var browser = new SsoBrowser(portal);
+        await browser.SignInAsync(Provider, "/requests");
+        await using var scope = portal.Services.CreateAsyncScope();
+        var user = (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().FindByEmailAsync("j.smith@example.com"))!;
+
+        var (id, refusal) = await portal.Services.GetRequiredService<Web.Features.Requests.MyRequests>()
+            .SubmitAsync(await RequestFlow.PrincipalOfAsync(portal, user), "privileged-access", "Database administration for the migration.", null);
+
+        Assert.Null(id);
+        Assert.Equal(Web.Features.Requests.MyRequests.NameFromProvider, refusal);
+    }
+
     /// <summary>The owner of the local account proves its password once; from then on the provider's sign-in finds that account.</summary>
     [Fact]
     public async Task EmailOfALocalAccount_LinkedOnceItsPasswordIsProved_ThenTheProviderSignsIntoIt_AndAWrongPasswordLinksNothing()
@@ -144,6 +166,34 @@ public sealed class SsoSignInTests
         var db = scope.ServiceProvider.GetRequiredService<Data.EnrollmentDbContext>();
         Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.EventType == "user.sso-linked" && e.Target == local.Id && e.Details.Contains("by=password")));
         Assert.Equal(1, await db.Users.CountAsync(u => u.Email == "hanako@example.com"));
+    }
+
+    /// <summary>An administrator allows the link (users allow-sso-link): the next sign-in with the e-mail links it, once.</summary>
+    [Fact]
+    public async Task EmailOfALocalAccount_LinkedByTheNextSignInAnAdministratorAllowed_AndOnlyThatOne()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        await using var portal = await SsoBrowser.StartPortalAsync(idp, Provider);
+        var (local, _) = await PortalUsers.WithCertificateAsync(portal, "hanako@example.com", "correct horse battery staple");
+
+        var allowed = await AdminVerbs.RunAsync("users", "allow-sso-link", "--email", "hanako@example.com", "--data-dir", portal.DataDirectory);
+        idp.NextUser = new TestPerson("subject-hanako", "Hanako Sato", "hanako@example.com", "E-0002");
+        using var browser = new SsoBrowser(portal);
+        var signedIn = await browser.SignInAsync(Provider, "/requests");
+        idp.NextUser = new TestPerson("subject-impostor", "Not Hanako", "hanako@example.com", "E-0666");
+        using var impostor = new SsoBrowser(portal);
+        var refused = await impostor.SignInAsync(Provider, "/requests");
+
+        Assert.Equal(0, allowed.ExitCode);
+        Assert.Equal("/requests", signedIn.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Equal("/account/sso/problem", refused.RequestMessage!.RequestUri!.AbsolutePath);
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+        Assert.Equal(local.Id, (await users.FindByLoginAsync(idp.Issuer.AbsoluteUri, "subject-hanako"))?.Id);
+        Assert.Null(await users.FindByLoginAsync(idp.Issuer.AbsoluteUri, "subject-impostor"));
+        var db = scope.ServiceProvider.GetRequiredService<Data.EnrollmentDbContext>();
+        Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.EventType == "user.sso-link-allowed" && e.Target == local.Id));
+        Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.EventType == "user.sso-linked" && e.Details.Contains("by=administrator")));
     }
 
     [Fact]

@@ -197,9 +197,13 @@ public sealed partial class SsoSignIn(
         return user;
     }
 
-    /// <summary>The provider owns these attributes: what it says now replaces what the portal had.</summary>
+    /// <summary>
+    /// The provider owns these attributes: what it says now replaces what the portal had. A UPN or
+    /// employee ID it does not release at all keeps the value an administrator set.
+    /// </summary>
     private async Task RefreshAsync(HttpContext context, EnrollmentUser user, SsoAttributes attributes)
     {
+        attributes = attributes with { Upn = attributes.Upn ?? user.Upn, EmployeeId = attributes.EmployeeId ?? user.EmployeeId };
         var before = new SsoAttributes(user.DisplayName, user.Email!, user.Upn, user.EmployeeId);
         if (before == attributes)
         {
