@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -29,9 +30,13 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
     private readonly WebApplication app;
     private readonly SqliteConnection store;
+    private readonly StrongBox<X509Certificate2?> clientCertificate;
+    private int assertionsAccepted;
 
-    private TestIdentityProvider(WebApplication app, SqliteConnection store, X509Certificate2 certificate, Uri issuer, string? tenant)
+    private TestIdentityProvider(WebApplication app, SqliteConnection store, X509Certificate2 certificate, Uri issuer, string? tenant,
+        StrongBox<X509Certificate2?> clientCertificate)
     {
+        this.clientCertificate = clientCertificate;
         this.app = app;
         this.store = store;
         Certificate = certificate;
@@ -51,6 +56,16 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
     /// <summary>The tid the next tokens carry: another tenant's, to see it refused.</summary>
     public string? TokenTenant { get; set; }
+
+    /// <summary>
+    /// A certificate the client may prove itself with instead of its secret, checked as Entra ID checks
+    /// a certificate credential: an RFC 7523 assertion it signed, typ JWT, for the token endpoint, from and
+    /// about the client, unexpired. (OpenIddict 7 itself wants the draft's typ and the issuer as audience.)
+    /// </summary>
+    public X509Certificate2? ClientCertificate { get => clientCertificate.Value; set => clientCertificate.Value = value; }
+
+    /// <summary>Assertions the token endpoint took in place of the secret.</summary>
+    public int AssertionsAccepted => assertionsAccepted;
 
     /// <summary>The address Entra ID's instance stands at (AzureAd:Instance).</summary>
     public Uri Instance => new(Issuer.GetLeftPart(UriPartial.Authority) + "/");
@@ -72,7 +87,6 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         {
             ClientId = ClientId,
             ClientSecret = ClientSecret,
-            ClientType = ClientTypes.Confidential,
             RedirectUris = { portalCallback },
             PostLogoutRedirectUris = { portalSignedOutCallback ?? new Uri(portalCallback, "/signout-callback") },
             Permissions =
@@ -103,6 +117,8 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         var issuer = new Uri(tenant is null ? $"https://127.0.0.1:{port}/" : $"https://127.0.0.1:{port}/{tenant}/v2.0");
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(certificate)));
         builder.Services.AddDbContext<ProviderStore>(o => o.UseSqlite(store).UseOpenIddict());
+        var clientCertificate = new StrongBox<X509Certificate2?>();
+        var assertionCheck = new StrongBox<Action<OpenIddictRequest, Uri>>();
         builder.Services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<ProviderStore>())
             .AddServer(server =>
@@ -116,9 +132,18 @@ public sealed class TestIdentityProvider : IAsyncDisposable
                 server.AddEphemeralEncryptionKey().AddEphemeralSigningKey().DisableAccessTokenEncryption();
                 server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email);
                 server.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableEndSessionEndpointPassthrough();
+                // Runs once the token request is read, before OpenIddict authenticates the client.
+                server.AddEventHandler<OpenIddict.Server.OpenIddictServerEvents.ExtractTokenRequestContext>(handler => handler
+                    .UseInlineHandler(context =>
+                    {
+                        assertionCheck.Value!(context.Request!, new Uri(context.BaseUri!, "connect/token"));
+                        return default;
+                    })
+                    .SetOrder(int.MaxValue - 100_000));
             });
         var app = builder.Build();
-        var provider = new TestIdentityProvider(app, store, certificate, issuer, tenant);
+        var provider = new TestIdentityProvider(app, store, certificate, issuer, tenant, clientCertificate);
+        assertionCheck.Value = provider.AcceptAssertion;
         app.MapMethods("connect/authorize", [HttpMethods.Get, HttpMethods.Post], (HttpContext context) => provider.Authorize(context));
         app.MapMethods("connect/logout", [HttpMethods.Get, HttpMethods.Post], (HttpContext context) => provider.EndSession(context));
         await using (var scope = app.Services.CreateAsyncScope())
@@ -143,6 +168,28 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         identity.SetScopes(context.GetOpenIddictServerRequest()!.GetScopes());
         identity.SetDestinations(_ => [Destinations.IdentityToken, Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>A valid Entra-style certificate assertion stands for the client's secret; anything else is left for OpenIddict to refuse.</summary>
+    private void AcceptAssertion(OpenIddictRequest request, Uri tokenEndpoint)
+    {
+        if (ClientCertificate is not { } registered || request.ClientAssertionType != ClientAssertionTypes.JwtBearer || request.ClientAssertion is null)
+        {
+            return;
+        }
+        var result = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().ValidateTokenAsync(request.ClientAssertion, new Microsoft.IdentityModel.Tokens.TokenValidationParameters
+        {
+            ValidIssuer = ClientId,
+            ValidAudience = tokenEndpoint.AbsoluteUri,
+            ValidTypes = ["JWT"],
+            IssuerSigningKey = new Microsoft.IdentityModel.Tokens.X509SecurityKey(registered),
+            RequireExpirationTime = true,
+        }).GetAwaiter().GetResult();
+        if (result.IsValid && result.ClaimsIdentity.FindFirst("sub")?.Value == ClientId && request.ClientSecret is null)
+        {
+            (request.ClientAssertion, request.ClientAssertionType, request.ClientSecret) = (null, null, ClientSecret);
+            Interlocked.Increment(ref assertionsAccepted);
+        }
     }
 
     /// <summary>Ends the provider's session and sends the browser back where the portal asked (RP-initiated logout).</summary>

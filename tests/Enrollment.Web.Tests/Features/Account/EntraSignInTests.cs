@@ -40,6 +40,41 @@ public sealed class EntraSignInTests
         Assert.Equal([Web.Shared.Roles.Approver, Web.Shared.Roles.Requester], (await users.GetRolesAsync(user)).Order());
     }
 
+    /// <summary>
+    /// With a certificate credential (AzureAd:ClientCertificates) and no secret, the code is redeemed
+    /// with an assertion the certificate signs; the provider knows the client by that certificate only.
+    /// </summary>
+    [Fact]
+    public async Task CertificateCredential_RedeemsTheCodeWithASignedAssertion_WithoutASecret()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync(Tenant);
+        using var directory = new Testing.TemporaryDirectory();
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        using var certificate = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+                "CN=Enrollment portal", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
+        var pfx = directory.File("portal-credential.pfx");
+        await File.WriteAllBytesAsync(pfx, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx password"));
+        var settings = SsoBrowser.ProviderSettings(idp, Provider).Where(s => !s.StartsWith("--AzureAd:ClientSecret=", StringComparison.Ordinal));
+        await using var portal = await RunningPortal.StartAsync(
+            builder => builder.Services.Configure<Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectOptions>(Provider, o => o.BackchannelHttpHandler = idp.BackchannelHandler()),
+            [.. settings, "--AzureAd:ClientCertificates:0:SourceType=Path", $"--AzureAd:ClientCertificates:0:CertificateDiskPath={pfx}",
+                "--AzureAd:ClientCertificates:0:CertificatePassword=pfx password"]);
+        await idp.RegisterClientAsync(new Uri(portal.Https, "signin-" + Provider));
+        idp.ClientCertificate = certificate;
+        idp.NextUser = new TestPerson("object-id-of-ren", "Ren Ito", "ren@contoso.example", "E-2002");
+        using var browser = new SsoBrowser(portal);
+
+        var landed = await browser.SignInAsync(Provider, "/requests");
+
+        await using var scope = portal.Services.CreateAsyncScope();
+        var failures = await scope.ServiceProvider.GetRequiredService<Data.EnrollmentDbContext>().AuditEvents
+            .Where(e => e.EventType == "signin.sso-failed").Select(e => e.Details).ToListAsync();
+        Assert.True("/requests" == landed.RequestMessage!.RequestUri!.AbsolutePath, string.Join("; ", failures));
+        Assert.Equal(1, idp.AssertionsAccepted);
+        Assert.NotNull(await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().FindByLoginAsync("entra:" + Tenant, "object-id-of-ren"));
+    }
+
     /// <summary>Only the configured tenant's people: a token of another tenant is refused even though everything else about it is valid.</summary>
     [Fact]
     public async Task TokenOfAnotherTenant_IsRefused_AndProvisionsNobody()

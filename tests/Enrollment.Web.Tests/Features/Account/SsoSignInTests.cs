@@ -401,6 +401,27 @@ public sealed class SsoSignInTests
         Assert.False(await SignedInAsync(browser));
     }
 
+    /// <summary>A session signed in with a password ends at the portal only: the provider is not bothered.</summary>
+    [Fact]
+    public async Task SignOut_OfAPasswordSession_LandsOnTheSignedOutPage_WithoutVisitingTheProvider()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        await using var portal = await SsoBrowser.StartPortalAsync(idp, Provider);
+        await PortalUsers.WithCertificateAsync(portal, "local@example.com", "correct horse battery staple");
+        using var browser = new SsoBrowser(portal);
+        var (_, signedIn) = await PasswordSignInAsync(browser, "local@example.com", "correct horse battery staple");
+
+        var page = await browser.Client.GetStringAsync("requests");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = PortalSession.AntiforgeryTokenIn(page) });
+        var landed = await browser.Client.PostAsync("account/logout", form);
+
+        Assert.True(signedIn);
+        Assert.Equal(0, idp.SignedOut);
+        Assert.Equal("/account/signed-out", landed.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("You are signed out of the portal.", await landed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(await SignedInAsync(browser));
+    }
+
     private static async Task AssertFailedAsync(RunningPortal portal, SsoBrowser browser, HttpResponseMessage refused)
     {
         Assert.Equal("/account/sso/problem", refused.RequestMessage!.RequestUri!.AbsolutePath);
@@ -426,6 +447,11 @@ public sealed class SsoSignInTests
     private static async Task<(string Page, bool SignedIn)> PasswordSignInAsync(RunningPortal portal, string email, string password)
     {
         using var browser = new SsoBrowser(portal);
+        return await PasswordSignInAsync(browser, email, password);
+    }
+
+    private static async Task<(string Page, bool SignedIn)> PasswordSignInAsync(SsoBrowser browser, string email, string password)
+    {
         var form = await browser.Client.GetStringAsync("account/login");
         using var post = new FormUrlEncodedContent(new Dictionary<string, string>
         {

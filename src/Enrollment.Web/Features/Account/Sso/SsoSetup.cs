@@ -77,6 +77,14 @@ public static class SsoSetup
         var section = configuration.GetSection(EntraSection);
         var tenant = section["TenantId"]!;
         var instance = (section["Instance"] ?? "https://login.microsoftonline.com/").TrimEnd('/');
+        var certificate = EntraClientCertificate.Load(section);
+        services.AddOptions<OpenIdConnectOptions>(EntraProviderOptions.Name).Configure<TimeProvider>((oidc, time) =>
+        {
+            if (certificate is not null)
+            {
+                EntraClientCertificate.Use(oidc, certificate, time);
+            }
+        });
         services.Configure<OpenIdConnectOptions>(EntraProviderOptions.Name, oidc =>
         {
             oidc.SignedOutCallbackPath = section["SignedOutCallbackPath"] ?? "/signout-callback-" + EntraProviderOptions.Name;
