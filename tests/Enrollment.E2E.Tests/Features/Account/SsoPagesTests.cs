@@ -54,7 +54,7 @@ public sealed class SsoPagesTests(NoProvisioningSsoFixture fixture) : IClassFixt
     public async Task ProviderButton_IsReachedAndStartedWithTheKeyboard()
     {
         await fixture.AddUserAsync("keyboard-sso@contoso.example");
-        var page = await fixture.NewPageAsync();
+        var page = await fixture.NewPageAsync(bypassCsp: true);
         await page.GotoAsync("account/login");
         fixture.Entra.NextUser = new TestPerson("oid-keyboard", "Keyboard", "keyboard-sso@contoso.example", "E-9998");
 
@@ -67,5 +67,6 @@ public sealed class SsoPagesTests(NoProvisioningSsoFixture fixture) : IClassFixt
         // The e-mail is a local account's: the provider's sign-in came back and was refused, as a keyboard user sees it.
         await page.WaitForURLAsync("**/account/sso/problem**");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Link my account" })).ToBeVisibleAsync();
+        Assert.Empty(await Axe.SeriousViolationsAsync(page));
     }
 }

@@ -275,6 +275,26 @@ public sealed class SsoSignInTests
         Assert.False(await SignedInAsync(approver));
     }
 
+    /// <summary>
+    /// The security-stamp check rebuilds the principal from the user record every minute (every
+    /// second here): the provider's MFA is a fact of the sign-in, not of the record, and must survive it.
+    /// </summary>
+    [Fact]
+    public async Task TrustedProviderMfa_OutlivesTheSessionsRevalidation()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        await using var portal = await SsoBrowser.StartPortalAsync(idp, Provider,
+            "--Enrollment:Sso:Oidc:0:RoleClaim=roles", "--Enrollment:Sso:Oidc:0:TrustProviderMfa=true", "--Enrollment:Accounts:RevalidationSeconds=1");
+        idp.NextUser = new TestPerson("subject-nao", "Nao Approver", "nao@example.com", "E-0012") { Roles = ["Enrollment.Approver"], Amr = ["mfa"] };
+        using var approver = new SsoBrowser(portal);
+        await approver.SignInAsync(Provider, "/approvals");
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var later = await approver.Client.GetAsync("approvals");
+
+        Assert.Equal("/account/certificate", later.RequestMessage!.RequestUri!.AbsolutePath);
+    }
+
     /// <summary>Without MFA at the provider (or without trusting it), an approver is asked for the portal's own second factor first.</summary>
     [Fact]
     public async Task ApproverFromTheProvider_WithoutMfaInTheToken_MustSetUpThePortalsSecondFactor()
