@@ -229,6 +229,26 @@ public class BrowserPortalFixture : IAsyncLifetime
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = japanese ? "サインアウト" : "Sign out" })).ToBeVisibleAsync();
     }
 
+    /// <summary>
+    /// On the requester's open page: waits until it shows the approval, picks up with a key made in
+    /// the browser, and saves the PKCS#12 file the page built; returns its path.
+    /// </summary>
+    public static async Task<string> PickUpWithABrowserKeyAsync(IPage requester, string filePassword, Testing.TemporaryDirectory files, string fileName)
+    {
+        await Assertions.Expect(requester.GetByTestId("request-state").First).ToHaveTextAsync("Approved");
+        await requester.GetByRole(AriaRole.Link, new() { Name = "Pick up" }).ClickAsync();
+        await WaitUntilInteractiveAsync(requester);
+        await requester.GetByLabel("File password", new() { Exact = true }).FillAsync(filePassword);
+        await requester.GetByLabel("File password again").FillAsync(filePassword);
+        await Assertions.Expect(requester.Locator("#password-strength-label")).ToHaveTextAsync("Strong");
+        var download = await requester.RunAndWaitForDownloadAsync(() =>
+            requester.GetByRole(AriaRole.Button, new() { Name = "Create key and certificate file" }).ClickAsync());
+        var path = files.File(fileName);
+        await download.SaveAsAsync(path);
+        await Assertions.Expect(requester.GetByTestId("pickup-done")).ToContainTextAsync("is issued");
+        return path;
+    }
+
     /// <summary>Gives the user a new authenticator key and turns two-factor sign-in on; returns the key.</summary>
     public async Task<string> TurnOnAuthenticatorAsync(EnrollmentUser user)
     {

@@ -78,6 +78,14 @@ public sealed partial class SsoBrowser : IDisposable
         return await client.PostAsync(answer.Action, postBack);
     }
 
+    /// <summary>The sign-out button of an open page (a form post with its antiforgery token); the last page reached.</summary>
+    public async Task<HttpResponseMessage> SignOutAsync()
+    {
+        var page = await client.GetStringAsync("requests");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = PortalSession.AntiforgeryTokenIn(page) });
+        return await client.PostAsync("account/logout", form);
+    }
+
     public void Dispose() => client.Dispose();
 
     [GeneratedRegex("<form name=\"form\" method=\"post\" action=\"([^\"]+)\"")]

@@ -51,16 +51,8 @@ public sealed class SsoTests(SsoPortalFixture fixture) : IClassFixture<SsoPortal
         await approver.GetByRole(AriaRole.Button, new() { Name = "Approve", Exact = true }).ClickAsync();
         await Assertions.Expect(approver.GetByTestId("queue-message")).ToContainTextAsync("Approved the request");
 
-        await Assertions.Expect(requester.GetByTestId("request-state").First).ToHaveTextAsync("Approved");
-        await requester.GetByRole(AriaRole.Link, new() { Name = "Pick up" }).ClickAsync();
-        await BrowserPortalFixture.WaitUntilInteractiveAsync(requester);
-        await requester.GetByLabel("File password", new() { Exact = true }).FillAsync(FilePassword);
-        await requester.GetByLabel("File password again").FillAsync(FilePassword);
-        var download = await requester.RunAndWaitForDownloadAsync(() =>
-            requester.GetByRole(AriaRole.Button, new() { Name = "Create key and certificate file" }).ClickAsync());
         using var files = new TemporaryDirectory();
-        await download.SaveAsAsync(files.File("sso.p12"));
-        await Assertions.Expect(requester.GetByTestId("pickup-done")).ToContainTextAsync("is issued");
+        await BrowserPortalFixture.PickUpWithABrowserKeyAsync(requester, FilePassword, files, "sso.p12");
 
         // The certificate carries what the tenant said: the name, the employee ID, the UPN.
         var leaf = files.Write("leaf.pem", OpenSsl.Ok(files.Path, "pkcs12", "-in", "sso.p12", "-passin", "pass:" + FilePassword, "-nokeys", "-clcerts"));

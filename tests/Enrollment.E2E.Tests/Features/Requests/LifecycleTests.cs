@@ -42,18 +42,8 @@ public sealed class LifecycleTests(BrowserPortalFixture fixture) : IClassFixture
         await Assertions.Expect(approver.GetByTestId("queue-message")).ToContainTextAsync("Approved the request");
 
         // The requester's open page follows the decision, then the pickup makes the key in the browser.
-        await Assertions.Expect(requester.GetByTestId("request-state").First).ToHaveTextAsync("Approved");
-        await requester.GetByRole(AriaRole.Link, new() { Name = "Pick up" }).ClickAsync();
-        await BrowserPortalFixture.WaitUntilInteractiveAsync(requester);
-        await requester.GetByLabel("File password", new() { Exact = true }).FillAsync(FilePassword);
-        await requester.GetByLabel("File password again").FillAsync(FilePassword);
-        await Assertions.Expect(requester.Locator("#password-strength-label")).ToHaveTextAsync("Strong");
-        var download = await requester.RunAndWaitForDownloadAsync(() =>
-            requester.GetByRole(AriaRole.Button, new() { Name = "Create key and certificate file" }).ClickAsync());
         using var files = new TemporaryDirectory();
-        var pkcs12 = files.File("browser.p12");
-        await download.SaveAsAsync(pkcs12);
-        await Assertions.Expect(requester.GetByTestId("pickup-done")).ToContainTextAsync("is issued");
+        var pkcs12 = await BrowserPortalFixture.PickUpWithABrowserKeyAsync(requester, FilePassword, files, "browser.p12");
         await Assertions.Expect(requester.GetByTestId("import-steps")).ToContainTextAsync("chrome://certificate-manager");
 
         var leaf = AssertPkcs12(files, pkcs12, FilePassword);

@@ -411,9 +411,7 @@ public sealed class SsoSignInTests
         using var browser = new SsoBrowser(portal);
         await browser.SignInAsync(Provider, "/requests");
 
-        var page = await browser.Client.GetStringAsync("requests");
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = PortalSession.AntiforgeryTokenIn(page) });
-        var landed = await browser.Client.PostAsync("account/logout", form);
+        var landed = await browser.SignOutAsync();
 
         Assert.Equal(1, idp.SignedOut);
         Assert.Equal("/account/signed-out", landed.RequestMessage!.RequestUri!.AbsolutePath);
@@ -431,9 +429,7 @@ public sealed class SsoSignInTests
         using var browser = new SsoBrowser(portal);
         var (_, signedIn) = await PasswordSignInAsync(browser, "local@example.com", "correct horse battery staple");
 
-        var page = await browser.Client.GetStringAsync("requests");
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = PortalSession.AntiforgeryTokenIn(page) });
-        var landed = await browser.Client.PostAsync("account/logout", form);
+        var landed = await browser.SignOutAsync();
 
         Assert.True(signedIn);
         Assert.Equal(0, idp.SignedOut);

@@ -80,15 +80,12 @@ public static class SsoSetup
         var certificate = EntraClientCertificate.Load(section);
         services.AddOptions<OpenIdConnectOptions>(EntraProviderOptions.Name).Configure<TimeProvider>((oidc, time) =>
         {
+            oidc.SignedOutCallbackPath = section["SignedOutCallbackPath"] ?? "/signout-callback-" + EntraProviderOptions.Name;
+            Harden(oidc, EntraProviderOptions.Name);
             if (certificate is not null)
             {
                 EntraClientCertificate.Use(oidc, certificate, time);
             }
-        });
-        services.Configure<OpenIdConnectOptions>(EntraProviderOptions.Name, oidc =>
-        {
-            oidc.SignedOutCallbackPath = section["SignedOutCallbackPath"] ?? "/signout-callback-" + EntraProviderOptions.Name;
-            Harden(oidc, EntraProviderOptions.Name);
             // Only the configured tenant's v2.0 issuer, and its tid: a token of another tenant is refused even where
             // the application is registered as multi-tenant. (Microsoft.Identity.Web's AadIssuerValidator would
             // accept any tenant that matches its issuer template.)
@@ -105,7 +102,8 @@ public static class SsoSetup
         oidc.ResponseType = OpenIdConnectResponseType.Code;
         oidc.UsePkce = true;
         oidc.SignInScheme = IdentityConstants.ExternalScheme;
-        // The provider's own claim names (sub, email, name, tid, oid, roles), not WS-Federation URIs.
+        // The provider's own claim names (sub, email, name), not WS-Federation URIs. Microsoft.Identity.Web
+        // maps them all the same, so they are read under either name (SsoProvider.ClaimsOf).
         oidc.MapInboundClaims = false;
         oidc.SaveTokens = false;
         // Cancelled, denied, misconfigured, or an answer that did not validate: a page that says so, with a reference the audit log finds.
