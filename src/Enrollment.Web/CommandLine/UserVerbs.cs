@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Enrollment.Web.CommandLine;
 
-/// <summary><c>users add</c>, <c>users allow-sso-link</c>.</summary>
+/// <summary><c>users add</c>, <c>users update</c>, <c>users allow-sso-link</c>.</summary>
 internal static class UserVerbs
 {
     public static Command Create()
@@ -40,13 +40,9 @@ internal static class UserVerbs
                 Upn = parsed.GetValue(upn)?.Trim(),
                 CreatedAt = DateTime.UtcNow,
             };
-            if (Ca.Issuance.CertificateSubject.CheckName(user.DisplayName) is { } nameRefusal)
+            if (SubjectProblem(user) is { } problem)
             {
-                return await AdminCommandLine.FailAsync(error, nameRefusal.Message);
-            }
-            if (user.EmployeeId is { } id && !Ca.Issuance.CertificateSubject.IsPrintable(id))
-            {
-                return await AdminCommandLine.FailAsync(error, "The employee id may hold only letters, digits, spaces and '()+,-./:=?.");
+                return await AdminCommandLine.FailAsync(error, problem);
             }
             var created = password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password);
             if (!created.Succeeded)
@@ -66,7 +62,55 @@ internal static class UserVerbs
             }
             return 0;
         }));
-        return new Command("users", "Manage users.") { add, AllowSsoLink() };
+        return new Command("users", "Manage users.") { add, Update(), AllowSsoLink() };
+    }
+
+    /// <summary>What a certificate subject cannot carry of the user's name and employee ID, or null.</summary>
+    private static string? SubjectProblem(EnrollmentUser user) =>
+        Ca.Issuance.CertificateSubject.CheckName(user.DisplayName) is { } nameRefusal ? nameRefusal.Message
+        : user.EmployeeId is { } id && !Ca.Issuance.CertificateSubject.IsPrintable(id) ? "The employee id may hold only letters, digits, spaces and '()+,-./:=?."
+        : null;
+
+    /// <summary>
+    /// Changes what goes into an account's certificates: display name, employee ID, UPN. The way
+    /// through for a first administrator, who has no employee ID and so no certificate for the users page.
+    /// </summary>
+    private static Command Update()
+    {
+        var email = new Option<string>("--email") { Description = "The account's e-mail address", Required = true };
+        var name = new Option<string?>("--name") { Description = "New display name (the certificate CN)" };
+        var employeeId = new Option<string?>("--employee-id") { Description = "New employee id (the certificate serialNumber)" };
+        var upn = new Option<string?>("--upn") { Description = "New user principal name for the SAN" };
+        var command = new Command("update", "Change a user's display name, employee id or UPN.") { email, name, employeeId, upn };
+        command.SetAction((parsed, _) => AdminCommandLine.WithServicesAsync(parsed, provisionCa: false, async (services, output, error) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+            if (await users.FindByEmailAsync(parsed.GetRequiredValue(email).Trim()) is not { } user)
+            {
+                return await AdminCommandLine.FailAsync(error, $"No account has the e-mail {parsed.GetRequiredValue(email).Trim()}.");
+            }
+            var before = $"name={user.DisplayName} employeeId={user.EmployeeId} upn={user.Upn}";
+            user.DisplayName = parsed.GetValue(name)?.Trim() ?? user.DisplayName;
+            user.EmployeeId = parsed.GetValue(employeeId)?.Trim() ?? user.EmployeeId;
+            user.Upn = parsed.GetValue(upn)?.Trim() ?? user.Upn;
+            if (SubjectProblem(user) is { } problem)
+            {
+                return await AdminCommandLine.FailAsync(error, problem);
+            }
+            var updated = await users.UpdateAsync(user);
+            if (!updated.Succeeded)
+            {
+                return await AdminCommandLine.FailAsync(error, string.Join(" ", updated.Errors.Select(e => e.Description)));
+            }
+            var after = $"name={user.DisplayName} employeeId={user.EmployeeId} upn={user.Upn}";
+            await scope.ServiceProvider.GetRequiredService<AuditTrail>().AppendAsync(
+                scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>(),
+                new AuditEntry(AdminCommandLine.Actor, "user.updated", user.Id, $"from=({before}) to=({after})"));
+            await output.WriteLineAsync($"Updated {user.Email}: {after}.");
+            return 0;
+        }));
+        return command;
     }
 
     /// <summary>

@@ -122,6 +122,30 @@ public sealed class AdminCommandLineTests : IDisposable
         Assert.Contains("has no employee id", result.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>The way through for a first administrator without an employee ID: set it, and the certificate follows.</summary>
+    [Fact]
+    public async Task UsersUpdate_GivesAnEmployeeId_ThenTheCertificateIsIssued_AndANameACertificateCannotCarryIsRefused()
+    {
+        await RunAsync("ca", "init");
+        await RunAsync("users", "add", "--email", "dave@example.com", "--name", "Dave");
+        var (csr, _) = Csrs.Make(directory, "dave", "P-256");
+
+        var updated = await RunAsync("users", "update", "--email", "dave@example.com", "--employee-id", "E4004", "--name", "Dave Example");
+        var refused = await RunAsync("users", "update", "--email", "dave@example.com", "--name", "d.example");
+        var unknown = await RunAsync("users", "update", "--email", "nobody@example.com", "--employee-id", "E1");
+        var issued = await RunAsync("certs", "issue", "--user", "dave@example.com", "--csr", csr, "--out", directory.File("d.pem"));
+
+        Assert.Equal(0, updated.ExitCode);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("reads as a host name", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("No account has the e-mail nobody@example.com", unknown.Error, StringComparison.Ordinal);
+        Assert.Equal(0, issued.ExitCode);
+        var subject = OpenSsl.Ok(directory.Path, "x509", "-in", directory.File("d.pem"), "-noout", "-subject", "-nameopt", "RFC2253");
+        Assert.Contains("CN=Dave Example", subject, StringComparison.Ordinal);
+        Assert.Contains("serialNumber=E4004", subject, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--serial", "not-hex", "--reason", "keyCompromise", "is not a hexadecimal serial number")]
     [InlineData("--serial", "0A0B", "--reason", "certificateHold", "is not a revocation reason")]

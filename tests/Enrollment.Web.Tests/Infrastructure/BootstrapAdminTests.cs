@@ -29,6 +29,19 @@ public sealed class BootstrapAdminTests
         Assert.Equal(string.Empty, second.ToString());
     }
 
+    /// <summary>With a name and an employee ID configured, the first administrator can request a certificate at once.</summary>
+    [Fact]
+    public async Task FirstStart_WithANameAndEmployeeIdConfigured_GivesThemToTheAdmin_AndRefusesOnesACertificateCannotCarry()
+    {
+        await using var portal = await RunningPortal.StartAsync("--Enrollment:Bootstrap:AdminName=Aiko Admin", "--Enrollment:Bootstrap:AdminEmployeeId=A-0001");
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => RunningPortal.StartAsync("--Enrollment:Bootstrap:AdminName=a.admin"));
+
+        await using var scope = portal.Services.CreateAsyncScope();
+        var admin = Assert.Single(await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().GetUsersInRoleAsync(Roles.Admin));
+        Assert.Equal(("Aiko Admin", "A-0001"), (admin.DisplayName, admin.EmployeeId));
+        Assert.Contains("Enrollment:Bootstrap:AdminName cannot go into a certificate", refused.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>The review found the password in the console output, which service managers keep in their logs.</summary>
     [Fact]
     public async Task FirstStart_PrintsWhereThePasswordIs_NeverThePasswordItself()

@@ -32,16 +32,27 @@ public static class BootstrapAdmin
             return;
         }
         var email = EmailOf(scope.ServiceProvider);
+        var configuration = scope.ServiceProvider.GetRequiredService<IConfiguration>();
         var password = OneTimePassword();
         var admin = new EnrollmentUser
         {
             UserName = email,
             Email = email,
             EmailConfirmed = true,
-            DisplayName = "Administrator",
+            DisplayName = configuration["Enrollment:Bootstrap:AdminName"] ?? "Administrator",
+            // With an employee ID from the start, the first administrator can request a certificate at once.
+            EmployeeId = configuration["Enrollment:Bootstrap:AdminEmployeeId"],
             MustChangePassword = true,
             CreatedAt = DateTime.UtcNow,
         };
+        if (Ca.Issuance.CertificateSubject.CheckName(admin.DisplayName) is { } nameRefusal)
+        {
+            throw new InvalidOperationException("Enrollment:Bootstrap:AdminName cannot go into a certificate: " + nameRefusal.Message);
+        }
+        if (admin.EmployeeId is { } id && !Ca.Issuance.CertificateSubject.IsPrintable(id))
+        {
+            throw new InvalidOperationException("Enrollment:Bootstrap:AdminEmployeeId may hold only letters, digits, spaces and '()+,-./:=?.");
+        }
         var result = await users.CreateAsync(admin, password);
         if (!result.Succeeded)
         {

@@ -40,6 +40,32 @@ public sealed class MyRequests(
         "Your organisation's sign-in gives your name in a form a certificate cannot carry; ask your identity administrator to change your display name there (for example J. Smith instead of j.smith). The portal takes it at your next sign-in.");
     public static readonly Refusal NotRenewable = new("request.renewal", "Only a certificate of your own that is not revoked can be renewed.");
 
+    /// <summary>
+    /// Why the signed-in account cannot request a certificate at all (no employee ID, a name a
+    /// certificate cannot carry), so the page says it before anything is typed; null when it can.
+    /// </summary>
+    public async Task<Refusal?> AccountRefusalAsync(ClaimsPrincipal actor)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await ActiveUserAsync(scope, actor) is { } user ? await AccountRefusalAsync(scope, user) : SignedOut;
+    }
+
+    private static async Task<Refusal?> AccountRefusalAsync(AsyncServiceScope scope, EnrollmentUser user)
+    {
+        if (string.IsNullOrWhiteSpace(user.EmployeeId))
+        {
+            return NoEmployeeId;
+        }
+        if (scope.ServiceProvider.GetRequiredService<CertificateIssuer>().SubjectOf(user).Validate() is not { } subjectRefusal)
+        {
+            return null;
+        }
+        // The provider owns the name of an account signed in through it: only its administrator can mend it.
+        var nameFromProvider = subjectRefusal.Code.StartsWith("subject.display-name", StringComparison.Ordinal)
+            && (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().GetLoginsAsync(user)).Count > 0;
+        return nameFromProvider ? NameFromProvider : subjectRefusal;
+    }
+
     public async Task<(Guid? Id, Refusal? Refusal)> SubmitAsync(
         ClaimsPrincipal actor, string profileName, string? justification, string? address, string? renewalOf = null)
     {
@@ -57,19 +83,12 @@ public sealed class MyRequests(
         {
             return (null, SignedOut);
         }
-        if (string.IsNullOrWhiteSpace(user.EmployeeId))
+        if (await AccountRefusalAsync(scope, user) is { } accountRefusal)
         {
-            return (null, NoEmployeeId);
+            return (null, accountRefusal);
         }
         // The subject is fixed now, from data the requester cannot edit into anything unsafe; the approver sees it.
         var subject = scope.ServiceProvider.GetRequiredService<CertificateIssuer>().SubjectOf(user);
-        if (subject.Validate() is { } subjectRefusal)
-        {
-            // The provider owns the name of an account signed in through it: only its administrator can mend it.
-            var nameFromProvider = subjectRefusal.Code.StartsWith("subject.display-name", StringComparison.Ordinal)
-                && (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().GetLoginsAsync(user)).Count > 0;
-            return (null, nameFromProvider ? NameFromProvider : subjectRefusal);
-        }
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         var now = time.GetUtcNow().UtcDateTime;
         if (renewalOf is not null)

@@ -164,7 +164,7 @@ public sealed class LifecycleTests(BrowserPortalFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Request_ByAUserWithoutAnEmployeeId_IsRefusedInJapanese()
+    public async Task Request_ByAUserWithoutAnEmployeeId_IsRefusedBeforeAnythingIsTyped_InJapanese()
     {
         var user = await fixture.AddUserAsync("life-no-id@example.com");
         await using (var scope = fixture.Portal.Services.CreateAsyncScope())
@@ -179,10 +179,8 @@ public sealed class LifecycleTests(BrowserPortalFixture fixture) : IClassFixture
         await page.GotoAsync("requests");
         await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
 
-        await page.GetByLabel("申請理由").FillAsync("本番データベースの保守作業のため。");
-        await page.GetByRole(AriaRole.Button, new() { Name = "申請する" }).ClickAsync();
-
-        await Assertions.Expect(page.GetByTestId("requests-message")).ToContainTextAsync("アカウントに社員番号がありません");
+        await Assertions.Expect(page.GetByTestId("request-blocked")).ToContainTextAsync("アカウントに社員番号がありません");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "申請する" })).ToBeDisabledAsync();
         await Assertions.Expect(page.GetByText("申請はまだありません。")).ToBeVisibleAsync();
     }
 

@@ -133,9 +133,13 @@ public sealed class SsoSignInTests
         await using var scope = portal.Services.CreateAsyncScope();
         var user = (await scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>().FindByEmailAsync("j.smith@example.com"))!;
 
-        var (id, refusal) = await portal.Services.GetRequiredService<Web.Features.Requests.MyRequests>()
-            .SubmitAsync(await RequestFlow.PrincipalOfAsync(portal, user), "privileged-access", "Database administration for the migration.", null);
+        var requests = portal.Services.GetRequiredService<Web.Features.Requests.MyRequests>();
+        var principal = await RequestFlow.PrincipalOfAsync(portal, user);
 
+        var beforeTyping = await requests.AccountRefusalAsync(principal);
+        var (id, refusal) = await requests.SubmitAsync(principal, "privileged-access", "Database administration for the migration.", null);
+
+        Assert.Equal(Web.Features.Requests.MyRequests.NameFromProvider, beforeTyping);
         Assert.Null(id);
         Assert.Equal(Web.Features.Requests.MyRequests.NameFromProvider, refusal);
     }
