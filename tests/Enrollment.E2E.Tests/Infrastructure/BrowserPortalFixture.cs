@@ -231,9 +231,9 @@ public class BrowserPortalFixture : IAsyncLifetime
 
     /// <summary>
     /// On the requester's open page: waits until it shows the approval, picks up with a key made in
-    /// the browser, and saves the PKCS#12 file the page built; returns its path.
+    /// the browser, and saves the PKCS#12 file the page built; returns its path and the name the page gave it.
     /// </summary>
-    public static async Task<string> PickUpWithABrowserKeyAsync(IPage requester, string filePassword, Testing.TemporaryDirectory files, string fileName)
+    public static async Task<(string Path, string SuggestedName)> PickUpWithABrowserKeyAsync(IPage requester, string filePassword, Testing.TemporaryDirectory files, string fileName)
     {
         await Assertions.Expect(requester.GetByTestId("request-state").First).ToHaveTextAsync("Approved");
         await requester.GetByRole(AriaRole.Link, new() { Name = "Pick up" }).ClickAsync();
@@ -246,7 +246,8 @@ public class BrowserPortalFixture : IAsyncLifetime
         var path = files.File(fileName);
         await download.SaveAsAsync(path);
         await Assertions.Expect(requester.GetByTestId("pickup-done")).ToContainTextAsync("is issued");
-        return path;
+        await Assertions.Expect(requester.GetByTestId("saved-as")).ToContainTextAsync(download.SuggestedFilename);
+        return (path, download.SuggestedFilename);
     }
 
     /// <summary>Gives the user a new authenticator key and turns two-factor sign-in on; returns the key.</summary>

@@ -33,6 +33,20 @@ public sealed record PickedUp(string Serial, X509Certificate2 Certificate, IRead
     public string CertificatePem => Certificate.ExportCertificatePem();
 
     public string ChainPem => string.Join('\n', Chain.Select(c => c.ExportCertificatePem())) + "\n";
+
+    /// <summary>
+    /// The PKCS#12 file's name as a person finds it again among their downloads: whose certificate and
+    /// from when ("Taro-Yamada-2026-11-30.p12"), never the hex serial.
+    /// </summary>
+    public string FileName
+    {
+        get
+        {
+            var owner = Certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+            var readable = string.Join('-', owner.Split(Path.GetInvalidFileNameChars().Append(' ').Append('.').ToArray(), StringSplitOptions.RemoveEmptyEntries));
+            return $"{(readable.Length > 0 ? readable : "certificate")}-{Certificate.NotBefore.ToUniversalTime():yyyy-MM-dd}.p12";
+        }
+    }
 }
 
 /// <summary>

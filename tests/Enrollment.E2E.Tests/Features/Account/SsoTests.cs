@@ -52,7 +52,8 @@ public sealed class SsoTests(SsoPortalFixture fixture) : IClassFixture<SsoPortal
         await Assertions.Expect(approver.GetByTestId("queue-message")).ToContainTextAsync("Approved the request");
 
         using var files = new TemporaryDirectory();
-        await BrowserPortalFixture.PickUpWithABrowserKeyAsync(requester, FilePassword, files, "sso.p12");
+        var (_, fileName) = await BrowserPortalFixture.PickUpWithABrowserKeyAsync(requester, FilePassword, files, "sso.p12");
+        Assert.StartsWith("Sora-Kimura-", fileName, StringComparison.Ordinal);
 
         // The certificate carries what the tenant said: the name, the employee ID, the UPN.
         var leaf = files.Write("leaf.pem", OpenSsl.Ok(files.Path, "pkcs12", "-in", "sso.p12", "-passin", "pass:" + FilePassword, "-nokeys", "-clcerts"));

@@ -43,7 +43,9 @@ public sealed class LifecycleTests(BrowserPortalFixture fixture) : IClassFixture
 
         // The requester's open page follows the decision, then the pickup makes the key in the browser.
         using var files = new TemporaryDirectory();
-        var pkcs12 = await BrowserPortalFixture.PickUpWithABrowserKeyAsync(requester, FilePassword, files, "browser.p12");
+        var (pkcs12, fileName) = await BrowserPortalFixture.PickUpWithABrowserKeyAsync(requester, FilePassword, files, "browser.p12");
+        // Whose and from when, as it is found again among the downloads; never the hex serial.
+        Assert.Matches(@"^E2E-life-requester-\d{4}-\d{2}-\d{2}\.p12$", fileName);
         await Assertions.Expect(requester.GetByTestId("import-steps")).ToContainTextAsync("chrome://certificate-manager");
 
         var leaf = AssertPkcs12(files, pkcs12, FilePassword);
