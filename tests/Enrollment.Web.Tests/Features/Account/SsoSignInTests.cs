@@ -177,7 +177,8 @@ public sealed class SsoSignInTests
     public async Task EmailOfALocalAccount_LinkedByTheNextSignInAnAdministratorAllowed_AndOnlyThatOne()
     {
         await using var idp = await TestIdentityProvider.StartAsync();
-        await using var portal = await SsoBrowser.StartPortalAsync(idp, Provider);
+        // The verb works on the data directory's own database, as an operator's does.
+        await using var portal = await SsoBrowser.StartPortalAsync(idp, Provider, PortalDatabases.SqliteFile);
         var (local, _) = await PortalUsers.WithCertificateAsync(portal, "hanako@example.com", "correct horse battery staple");
 
         var allowed = await AdminVerbs.RunAsync("users", "allow-sso-link", "--email", "hanako@example.com", "--data-dir", portal.DataDirectory);
