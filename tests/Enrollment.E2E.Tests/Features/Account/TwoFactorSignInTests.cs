@@ -21,6 +21,16 @@ public sealed class TwoFactorSignInTests(BrowserPortalFixture fixture) : IClassF
         await page.GetByRole(AriaRole.Button, new() { Name = "Turn on two-factor sign-in" }).ClickAsync();
         var codes = await page.GetByTestId("recovery-codes").Locator("code").AllInnerTextsAsync();
         Assert.Equal(10, codes.Count);
+        // The codes leave the page as a file and through the clipboard, exactly as shown.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download as a text file" }).ClickAsync());
+        using var files = new Testing.TemporaryDirectory();
+        await download.SaveAsAsync(files.File("codes.txt"));
+        Assert.Equal("enrollment-recovery-codes.txt", download.SuggestedFilename);
+        Assert.Equal(codes, File.ReadAllLines(files.File("codes.txt")).Skip(2).Where(line => line.Length > 0));
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy the codes" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copied" })).ToBeVisibleAsync();
+        Assert.Equal(codes, (await page.EvaluateAsync<string>("() => navigator.clipboard.readText()")).Split('\n'));
 
         await SignOutAsync(page);
         await BrowserPortalFixture.SignInWithPasswordAsync(page, email);
