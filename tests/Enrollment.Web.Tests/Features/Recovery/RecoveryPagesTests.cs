@@ -40,6 +40,10 @@ public sealed class RecoveryPagesTests : IAsyncLifetime
         Assert.Contains("data-verdict=\"SignatureFailure\"", html, StringComparison.Ordinal);
         Assert.Contains("data-system=\"macOS\"", html, StringComparison.Ordinal);
         Assert.Matches("data-testid=\"signature-steps\"><li>Open Keychain Access", html);
+        // Employees are sent to the help desk, never told to switch off the company's security software or VPN.
+        Assert.Contains("Do not switch it off yourself: give the help desk the reference code", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("disconnect the VPN", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("pause the HTTPS scanning", html, StringComparison.OrdinalIgnoreCase);
         var code = System.Text.RegularExpressions.Regex.Match(html, "data-testid=\"reference-code\">([A-Z2-9]{8})<").Groups[1].Value;
         var row = await RefusalAsync(code);
         Assert.Contains("failure=SignatureFailure", row.Details, StringComparison.Ordinal);
