@@ -10,12 +10,17 @@ namespace Enrollment.Web.Features.Recovery;
 
 /// <summary>
 /// What a refused visitor can do next, read from their own records: pick up a certificate that
-/// was already approved, wait for a pending request, renew the certificate they presented, or
-/// request a new one (docs/design.md, "Guided recovery").
+/// was already approved, wait for a pending request, install or choose a valid certificate they
+/// already hold, renew the certificate they presented, or request a new one (docs/design.md, "Guided recovery").
 /// </summary>
 public sealed record RecoveryPath(Guid? PickupRequestId, DateTime? PickupDeadline, DateTime? PendingSince, string? RenewableSerial)
 {
     public static readonly RecoveryPath RequestNew = new(null, null, null, null);
+
+    /// <summary>A valid certificate of the visitor's other than the one presented: installing or choosing it beats a new request.</summary>
+    public string? HeldSerial { get; init; }
+
+    public DateTime? HeldUntil { get; init; }
 }
 
 public sealed class RecoveryPaths(IServiceScopeFactory scopes, TimeProvider time)
@@ -53,6 +58,10 @@ public sealed class RecoveryPaths(IServiceScopeFactory scopes, TimeProvider time
             .Where(c => c.SerialNumber == serial && c.UserId == user.Id && c.State == IssuanceState.Issued && c.RevokedAt == null)
             .Select(c => c.Certificate).FirstOrDefaultAsync(cancellationToken);
         var renewable = recorded is not null && recorded.AsSpan().SequenceEqual(presented!.RawData);
-        return new RecoveryPath(null, null, null, renewable ? serial : null);
+        var held = await db.Certificates.AsNoTracking()
+            .Where(c => c.UserId == user.Id && c.State == IssuanceState.Issued && c.RevokedAt == null && c.NotBefore <= now && c.NotAfter > now
+                        && c.SerialNumber != serial)
+            .OrderByDescending(c => c.NotAfter).Select(c => new { c.SerialNumber, c.NotAfter }).FirstOrDefaultAsync(cancellationToken);
+        return new RecoveryPath(null, null, null, renewable ? serial : null) { HeldSerial = held?.SerialNumber, HeldUntil = held?.NotAfter };
     }
 }

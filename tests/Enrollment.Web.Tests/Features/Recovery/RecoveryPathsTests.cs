@@ -48,6 +48,27 @@ public sealed class RecoveryPathsTests(PortalFixture fixture) : IClassFixture<Po
         Assert.Equal(RecoveryPath.RequestNew, await Paths.ForAsync(principal, null));
     }
 
+    /// <summary>Someone who holds a valid certificate is told to install or choose it before a new request is offered.</summary>
+    [Fact]
+    public async Task ValidCertificateHeld_IsOfferedToInstallOrChoose_ButNotTheOnePresentedNorARevokedOne()
+    {
+        var (principal, user) = await RequestFlow.RequesterAsync(fixture.Portal);
+        Assert.Null((await Paths.ForAsync(principal, null)).HeldSerial);
+        var held = await IssueAsync(user);
+        var serial = Ca.Serials.SerialNumber.Canonicalize(held.SerialNumber);
+
+        var nothingPresented = await Paths.ForAsync(principal, null);
+        var thatOnePresented = await Paths.ForAsync(principal, held);
+
+        Assert.Equal(serial, nothingPresented.HeldSerial);
+        Assert.Equal(held.NotAfter.ToUniversalTime(), nothingPresented.HeldUntil!.Value, TimeSpan.FromSeconds(1));
+        Assert.Null(thatOnePresented.HeldSerial);
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>().Certificates.Where(c => c.SerialNumber == serial)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.RevokedAt, DateTime.UtcNow));
+        Assert.Null((await Paths.ForAsync(principal, null)).HeldSerial);
+    }
+
     [Fact]
     public async Task OwnUnrevokedCertificate_IsRenewable_ButNotARevokedOneNorAForgeryOfItsSerial()
     {
