@@ -54,6 +54,27 @@ public sealed class LifecycleTests(BrowserPortalFixture fixture) : IClassFixture
         Assert.Contains("key made in the browser", await SecondPickupRefusalAsync(requester, requester.Url), StringComparison.Ordinal);
     }
 
+    /// <summary>A pickup happens once and the key stays where it was made: a phone is warned, a computer is not.</summary>
+    [Fact]
+    public async Task Pickup_StartedOnAPhone_WarnsToPickUpOnTheComputer_AndOnAComputerDoesNot()
+    {
+        var user = await fixture.AddUserAsync("life-phone@example.com");
+        var id = await RequestFlow.ApprovedRequestAsync(fixture.Portal, await RequestFlow.PrincipalOfAsync(fixture.Portal, user));
+        var phone = await fixture.NewPageAsync(userAgent:
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1");
+        var computer = await fixture.NewPageAsync();
+
+        foreach (var page in new[] { phone, computer })
+        {
+            await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!);
+            await page.GotoAsync($"requests/{id}/pickup");
+            await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+        }
+
+        await Assertions.Expect(phone.GetByTestId("pickup-on-phone")).ToContainTextAsync("pick this up on the computer that will use the certificate");
+        await Assertions.Expect(computer.GetByTestId("pickup-on-phone")).ToHaveCountAsync(0);
+    }
+
     [Fact]
     public async Task ServerMadePkcs12_IsDownloadedOnce_AndOpensWithTheChosenPassword()
     {

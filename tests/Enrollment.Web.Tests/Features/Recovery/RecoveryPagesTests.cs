@@ -50,6 +50,25 @@ public sealed class RecoveryPagesTests : IAsyncLifetime
         Assert.Contains("ua=Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6)", row.Details, StringComparison.Ordinal);
     }
 
+    /// <summary>Desktop steps misdirect on a phone: iOS and Android get their own, which start with the computer.</summary>
+    [Theory]
+    [InlineData("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1", "iOS", "Settings &gt; Profile Downloaded")]
+    [InlineData("Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36", "Android", "VPN &amp; app user certificate")]
+    public async Task RecoveryOnAPhone_ShowsThePhonesOwnSteps_StartingWithTheComputer(string userAgent, string system, string phoneStep)
+    {
+        using var client = portal.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(portal.Https, "recovery/signature-failure"));
+        request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+
+        var html = await (await client.SendAsync(request)).Content.ReadAsStringAsync();
+
+        Assert.Contains($"data-system=\"{system}\"", html, StringComparison.Ordinal);
+        Assert.Matches("data-testid=\"mobile-steps\"><li>Privileged pages are meant for the computer you work on", html);
+        Assert.Contains(phoneStep, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"signature-steps\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Keychain Access", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AnonymousRefusals_PastTheBudgetOfAnAddress_StillExplainButAreNotRecorded_WhileASignedInUserHasABudgetOfTheirOwn()
     {
