@@ -108,7 +108,10 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
         var certificate = X509CertificateLoader.LoadPkcs12(made.Export(X509ContentType.Pfx), null);
 
-        var store = new SqliteConnection("DataSource=:memory:");
+        // One in-memory database, kept alive by this connection; every request opens its own connection to it:
+        // one connection shared by concurrent requests (the browser's and the portal's back channel) is not thread-safe.
+        var storeAddress = $"Data Source=idp-{Guid.NewGuid():N};Mode=Memory;Cache=Shared";
+        var store = new SqliteConnection(storeAddress);
         await store.OpenAsync();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -116,7 +119,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         var port = FreePort();
         var issuer = new Uri(tenant is null ? $"https://127.0.0.1:{port}/" : $"https://127.0.0.1:{port}/{tenant}/v2.0");
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(certificate)));
-        builder.Services.AddDbContext<ProviderStore>(o => o.UseSqlite(store).UseOpenIddict());
+        builder.Services.AddDbContext<ProviderStore>(o => o.UseSqlite(storeAddress).UseOpenIddict());
         var clientCertificate = new StrongBox<X509Certificate2?>();
         var assertionCheck = new StrongBox<Action<OpenIddictRequest, Uri>>();
         builder.Services.AddOpenIddict()
