@@ -28,6 +28,8 @@ public sealed class TwoFactorSignInTests(BrowserPortalFixture fixture) : IClassF
         Assert.Equal("enrollment-recovery-codes.txt", download.SuggestedFilename);
         Assert.Equal(codes, File.ReadAllLines(files.File("codes.txt")).Skip(2).Where(line => line.Length > 0));
         await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        // The clipboard answers only the focused page, and other tests' pages share this browser.
+        await page.BringToFrontAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Copy the codes" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copied" })).ToBeVisibleAsync();
         Assert.Equal(codes, (await page.EvaluateAsync<string>("() => navigator.clipboard.readText()")).Split('\n'));
