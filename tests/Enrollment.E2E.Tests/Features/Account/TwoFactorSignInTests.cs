@@ -31,7 +31,8 @@ public sealed class TwoFactorSignInTests(BrowserPortalFixture fixture) : IClassF
         // The clipboard answers only the focused page, and other tests' pages share this browser.
         await page.BringToFrontAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Copy the codes" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copied" })).ToBeVisibleAsync();
+        // A loaded machine runs many browsers at once: the clipboard's answer may take a while.
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copied" })).ToBeVisibleAsync(new() { Timeout = 20_000 });
         Assert.Equal(codes, (await page.EvaluateAsync<string>("() => navigator.clipboard.readText()")).Split('\n'));
 
         await SignOutAsync(page);
