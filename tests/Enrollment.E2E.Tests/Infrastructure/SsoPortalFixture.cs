@@ -43,6 +43,12 @@ public class SsoPortalFixture : BrowserPortalFixture
         await base.InitializeAsync();
         await Entra.RegisterClientAsync(new Uri(Portal.Https, "signin-entra"), new Uri(Portal.Https, "signout-callback-entra"));
         await Corp.RegisterClientAsync(new Uri(Portal.Https, "signin-corp"), new Uri(Portal.Https, "signout-callback-corp"));
+        // Each provider's discovery document and keys, read once now, so the first test's sign-in does not pay for it.
+        var schemes = Portal.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<OpenIdConnectOptions>>();
+        foreach (var scheme in new[] { "entra", "corp" })
+        {
+            await schemes.Get(scheme).ConfigurationManager!.GetConfigurationAsync(CancellationToken.None);
+        }
     }
 
     /// <summary>Signs in on the sign-in page with the provider's button, as <paramref name="person"/>; the provider answers at once.</summary>
