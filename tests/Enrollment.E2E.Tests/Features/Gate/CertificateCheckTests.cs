@@ -13,6 +13,22 @@ namespace Enrollment.E2E.Tests.Features.Gate;
 /// <summary>Chromium presents real client certificates (Playwright's ClientCertificates) in direct mode.</summary>
 public sealed class CertificateCheckTests(BrowserPortalFixture fixture) : IClassFixture<BrowserPortalFixture>
 {
+    /// <summary>On a phone, in both languages, the signature-failure page fits the screen: the browser's long error code wraps.</summary>
+    [Theory]
+    [InlineData("ja-JP")]
+    [InlineData("en-US")]
+    public async Task SignatureFailurePage_OnAPhone_HasNoHorizontalScrolling(string language)
+    {
+        var page = await fixture.NewPageAsync(language, userAgent:
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1");
+        await page.SetViewportSizeAsync(390, 844);
+
+        await page.GotoAsync("recovery/signature-failure");
+
+        await Assertions.Expect(page.GetByTestId("mobile-steps")).ToBeVisibleAsync();
+        Assert.Equal(390, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"));
+    }
+
     [Fact]
     public async Task OwnValidCertificate_IsAcceptedAndItsUseIsRecorded()
     {
