@@ -201,6 +201,36 @@ public sealed class SsoSignInTests
         Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.EventType == "user.sso-linked" && e.Details.Contains("by=administrator")));
     }
 
+    /// <summary>A linked person whose new e-mail at the provider is another account's: refused with a page, and neither account changes.</summary>
+    [Fact]
+    public async Task SignIn_WhoseNewEmailBelongsToAnotherAccount_IsRefusedWithAPage_AndChangesNoAccount()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        await using var portal = await SsoBrowser.StartPortalAsync(idp, Provider);
+        await PortalUsers.WithCertificateAsync(portal, "hanako@example.com", "correct horse battery staple");
+        idp.NextUser = new TestPerson("subject-ken", "Ken Sato", "ken@example.com", "E-0020");
+        using (var first = new SsoBrowser(portal))
+        {
+            await first.SignInAsync(Provider);
+        }
+        idp.NextUser = idp.NextUser with { Email = "hanako@example.com" };
+        using var browser = new SsoBrowser(portal);
+
+        var refused = await browser.SignInAsync(Provider, "/requests");
+
+        Assert.Equal("/account/sso/problem", refused.RequestMessage!.RequestUri!.AbsolutePath);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("another portal account uses", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Link my account", page, StringComparison.Ordinal);
+        Assert.False(await SignedInAsync(browser));
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>();
+        Assert.Equal("ken@example.com", (await users.FindByLoginAsync(idp.Issuer.AbsoluteUri, "subject-ken"))!.Email);
+        Assert.Empty(await users.GetLoginsAsync((await users.FindByEmailAsync("hanako@example.com"))!));
+        Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<Data.EnrollmentDbContext>().AuditEvents
+            .CountAsync(e => e.EventType == "signin.sso-refused" && e.Details.Contains("reason=email-in-use") && e.Details.Contains("ref=" + ReferenceOn(page))));
+    }
+
     [Fact]
     public async Task SignIn_OfAnUnknownPerson_WithProvisioningOff_IsRefusedSayingWhomToAsk()
     {

@@ -24,6 +24,8 @@ public enum SsoOutcome
     NotAllowed,
     /// <summary>The provider's sign-in did not complete: cancelled, refused, or its answer did not validate.</summary>
     Failed,
+    /// <summary>A linked person's new e-mail at the provider belongs to another portal account.</summary>
+    EmailInUse,
 }
 
 /// <summary>An outcome, and for a refusal the reference its audit event carries (ref=...).</summary>
@@ -107,6 +109,10 @@ public sealed partial class SsoSignIn(
             {
                 user = await ProvisionAsync(context, provider, loginProvider, key, attributes);
             }
+        }
+        if (!string.Equals(user.Email, email, StringComparison.OrdinalIgnoreCase) && await users.FindByEmailAsync(email) is { } other && other.Id != user.Id)
+        {
+            return await RefuseAsync(context, email, provider, SsoOutcome.EmailInUse, "email-in-use", $"issuer={loginProvider} account={user.Id}");
         }
         await RefreshAsync(context, user, attributes);
         await ApplyRolesAsync(context, user, provider, vouched);
