@@ -12,7 +12,7 @@ namespace Enrollment.Web.CommandLine;
 /// </summary>
 public static class AdminCommandLine
 {
-    private static readonly string[] Verbs = ["ca", "users", "certs", "crl", "audit", "backup", "restore", "db"];
+    private static readonly string[] Verbs = ["ca", "users", "requests", "certs", "crl", "audit", "backup", "restore", "db"];
 
     /// <summary>Exit code for input the verb refused (parse errors use System.CommandLine's 1 as well).</summary>
     public const int Refused = 1;
@@ -30,7 +30,7 @@ public static class AdminCommandLine
     {
         var root = new RootCommand("Enrollment admin verbs. Without a verb the executable runs the portal.")
         {
-            CaVerbs.Create(), UserVerbs.Create(), CertificateVerbs.Create(), CrlVerbs.Create(), AuditVerbs.Create(), DatabaseVerbs.Create(),
+            CaVerbs.Create(), UserVerbs.Create(), RequestVerbs.Create(), CertificateVerbs.Create(), CrlVerbs.Create(), AuditVerbs.Create(), DatabaseVerbs.Create(),
         };
         foreach (var verb in BackupVerbs.Create())
         {
@@ -42,11 +42,13 @@ public static class AdminCommandLine
     }
 
     /// <summary>Builds the services on the chosen data directory and runs a verb with them.</summary>
-    internal static async Task<int> WithServicesAsync(ParseResult parsed, bool provisionCa, Func<IServiceProvider, TextWriter, TextWriter, Task<int>> verb)
+    /// <param name="services">The portal's services a verb needs beyond the common ones (the request workflow, say).</param>
+    internal static async Task<int> WithServicesAsync(ParseResult parsed, bool provisionCa, Func<IServiceProvider, TextWriter, TextWriter, Task<int>> verb,
+        Action<WebApplicationBuilder>? services = null)
     {
         var output = parsed.InvocationConfiguration.Output;
         var error = parsed.InvocationConfiguration.Error;
-        await using var app = BuildHost(parsed);
+        await using var app = BuildHost(parsed, services);
         try
         {
             if (provisionCa)
@@ -76,10 +78,11 @@ public static class AdminCommandLine
     }
 
     /// <summary>The portal's services on the chosen data directory, not started.</summary>
-    internal static WebApplication BuildHost(ParseResult parsed)
+    internal static WebApplication BuildHost(ParseResult parsed, Action<WebApplicationBuilder>? services = null)
     {
         var hostArgs = parsed.GetValue(DataDirectory) is { } directory ? new[] { $"--Enrollment:DataDirectory={directory}" } : [];
         var builder = EnrollmentHost.CreateBuilder(hostArgs);
+        services?.Invoke(builder);
         // Verbs print their own results; only warnings and errors from the services belong beside them.
         builder.Logging.AddFilter((_, _, level) => level >= LogLevel.Warning);
         return builder.Build();

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
 using Enrollment.Web.Components;
+using Enrollment.Web.Components.Shell;
 using Enrollment.Web.Features.Account;
 using Enrollment.Web.Features.Admin;
 using Enrollment.Web.Features.Admin.Certificates;
@@ -50,6 +51,7 @@ public static class WebSetup
             });
         });
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddPortalShell();
         // Japanese text as UTF-8 rather than numeric entities: smaller pages, readable markup.
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         // Our own X-Frame-Options: DENY is sent on every response; antiforgery would add a second, weaker one.

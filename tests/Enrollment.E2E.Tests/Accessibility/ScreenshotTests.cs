@@ -109,9 +109,11 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
         await approver.GotoAsync("approvals");
         await BrowserPortalFixture.WaitUntilInteractiveAsync(approver);
         await approver.Locator("[data-grid-state=ready]").WaitForAsync();
-        await approver.Locator("td", new() { HasText = $"shot-sato-{tag}@example.com" }).ClickAsync();
         await Assertions.Expect(approver.Locator("h1")).ToHaveTextAsync(queue);
         await SaveAsync(approver, $"approval-queue.{tag}.png");
+        await approver.Locator("td", new() { HasText = $"shot-sato-{tag}@example.com" }).ClickAsync();
+        await Assertions.Expect(approver.Locator("#decision-heading")).ToContainTextAsync($"shot-sato-{tag}");
+        await SaveAsync(approver, $"approval-decision.{tag}.png");
     }
 
     [Theory]

@@ -86,6 +86,30 @@ public sealed class ApprovalQueue(
         }
         await using var scope = scopes.CreateAsyncScope();
         var approver = await scope.ServiceProvider.GetRequiredService<PrivilegedAuthorization>().DemandAsync(actor, connection, Roles.Approver);
+        return await RecordAsync(scope, id, decision, text, new Decider(approver.Id, approver.DisplayName, approver.Email!, connection.Address));
+    }
+
+    /// <summary>
+    /// Approval by the server's operator on the command line (<c>requests approve</c>), for a request no
+    /// approver in the portal may decide: the first administrator's own, before any other approver exists.
+    /// Whoever runs the portal's commands can issue certificates outright (<c>certs issue</c>), so this
+    /// grants nothing new; it keeps the usual pickup, and the audit log names the operator.
+    /// </summary>
+    public async Task<Refusal?> ApproveAsOperatorAsync(Guid id, string operatorName, string? comment)
+    {
+        var text = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        if (text?.Length > CommentMaxLength)
+        {
+            return CommentTooLong;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        return await RecordAsync(scope, id, RequestState.Approved, text, new Decider(null, operatorName, operatorName, null));
+    }
+
+    private sealed record Decider(string? Id, string Name, string AuditActor, string? Address);
+
+    private async Task<Refusal?> RecordAsync(AsyncServiceScope scope, Guid id, RequestState decision, string? text, Decider decider)
+    {
         var db = scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>();
         var now = time.GetUtcNow().UtcDateTime;
         DateTime? deadline = decision == RequestState.Approved ? now.AddDays(options.Value.PickupWindowDays) : null;
@@ -96,21 +120,21 @@ public sealed class ApprovalQueue(
             {
                 return NotFound;
             }
-            if (request.RequesterId == approver.Id)
+            if (request.RequesterId == decider.Id)
             {
                 return OwnRequest;
             }
-            var changed = await db.Requests.Where(r => r.Id == id && r.State == RequestState.Pending && r.RequesterId != approver.Id)
-                .ExecuteUpdateAsync(set => set.SetProperty(r => r.State, decision).SetProperty(r => r.DeciderId, approver.Id)
-                    .SetProperty(r => r.DeciderName, approver.DisplayName).SetProperty(r => r.DecidedAt, now)
+            var changed = await db.Requests.Where(r => r.Id == id && r.State == RequestState.Pending && r.RequesterId != decider.Id)
+                .ExecuteUpdateAsync(set => set.SetProperty(r => r.State, decision).SetProperty(r => r.DeciderId, decider.Id)
+                    .SetProperty(r => r.DeciderName, decider.Name).SetProperty(r => r.DecidedAt, now)
                     .SetProperty(r => r.DecisionComment, text).SetProperty(r => r.PickupDeadline, deadline)
                     .SetProperty(r => r.ClosedAt, decision == RequestState.Rejected ? now : null));
             if (changed == 0)
             {
                 return AlreadyDecided;
             }
-            await audit.AppendAsync(db, new AuditEntry(approver.Email!, decision == RequestState.Approved ? "request.approved" : "request.rejected",
-                id.ToString(), $"requester={request.RequesterId} comment={text}", connection.Address));
+            await audit.AppendAsync(db, new AuditEntry(decider.AuditActor, decision == RequestState.Approved ? "request.approved" : "request.rejected",
+                id.ToString(), $"requester={request.RequesterId} comment={text}", decider.Address));
             await transaction.CommitAsync();
         }
         var decided = await db.Requests.AsNoTracking().Include(r => r.Requester).SingleAsync(r => r.Id == id);

@@ -18,6 +18,7 @@ public static class RequestsSetup
         services.TryAddSingleton<RequestMail>();
         services.TryAddSingleton<MyRequests>();
         services.TryAddSingleton<MyCertificates>();
+        services.TryAddSingleton<Home.HomeAgenda>();
         services.TryAddSingleton<Pickup>();
         AddRelay(services, configuration);
         return services;

@@ -78,7 +78,7 @@ public sealed class AccountSetupTests(BrowserPortalFixture fixture) : IClassFixt
         await page.WaitForURLAsync("**/account/login");
         await BrowserPortalFixture.SignInWithPasswordAsync(page, email, "a brand new long passphrase");
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await Assertions.Expect(BrowserPortalFixture.AccountMenu(page)).ToBeVisibleAsync();
         await page.GotoAsync(link);
         await page.GetByLabel("New password", new() { Exact = true }).FillAsync("yet another long passphrase");
         await page.GetByLabel("New password again").FillAsync("yet another long passphrase");
@@ -109,7 +109,7 @@ public sealed class AccountSetupTests(BrowserPortalFixture fixture) : IClassFixt
         await page.WaitForURLAsync("**/account/login");
         await BrowserPortalFixture.SignInWithPasswordAsync(page, email, "my first real passphrase");
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await Assertions.Expect(BrowserPortalFixture.AccountMenu(page)).ToBeVisibleAsync();
         Assert.True((await fixture.FindAsync(email)).EmailConfirmed);
     }
 

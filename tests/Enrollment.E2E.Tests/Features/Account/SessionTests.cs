@@ -28,7 +28,7 @@ public sealed class SessionTests(BrowserPortalFixture fixture) : IClassFixture<B
             await page.GetByLabel("Email").FillAsync("restart@example.com");
             await page.GetByLabel("Password", new() { Exact = true }).FillAsync(BrowserPortalFixture.Password);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+            await Assertions.Expect(BrowserPortalFixture.AccountMenu(page)).ToBeVisibleAsync();
         }
 
         await using var restarted = await RunningPortal.RestartAsync(directory);

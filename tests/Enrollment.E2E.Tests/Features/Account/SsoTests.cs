@@ -85,7 +85,7 @@ public sealed class SsoTests(SsoPortalFixture fixture) : IClassFixture<SsoPortal
         Assert.EndsWith("/approvals", page.Url, StringComparison.Ordinal);
         await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
 
-        await BrowserPortalFixture.PostAndFollowAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }));
+        await BrowserPortalFixture.PostAndFollowAsync(page, await BrowserPortalFixture.SignOutButtonAsync(page));
         await Assertions.Expect(page.GetByTestId("signed-out")).ToContainTextAsync("signed out of the portal and of Microsoft Entra ID");
         await SsoPortalFixture.SignInThroughAsync(page, fixture.Entra, EntraButton, person with { Roles = [] }, "/approvals");
         await page.GetByLabel("Authenticator code").FillAsync(new AuthenticatorApp(key).CodeAt(AuthenticatorApp.CurrentStep + 1));

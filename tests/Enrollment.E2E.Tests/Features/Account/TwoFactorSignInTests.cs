@@ -39,11 +39,11 @@ public sealed class TwoFactorSignInTests(BrowserPortalFixture fixture) : IClassF
         // The setup used this step's code; the next step's code is new and inside the allowed drift.
         await page.GetByLabel("Authenticator code").FillAsync(app.CodeAt(step + 1));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await Assertions.Expect(BrowserPortalFixture.AccountMenu(page)).ToBeVisibleAsync();
 
         await SignOutAsync(page);
         await SignInWithRecoveryCodeAsync(page, email, codes[0]);
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await Assertions.Expect(BrowserPortalFixture.AccountMenu(page)).ToBeVisibleAsync();
 
         await SignOutAsync(page);
         await SignInWithRecoveryCodeAsync(page, email, codes[0]);
@@ -61,7 +61,7 @@ public sealed class TwoFactorSignInTests(BrowserPortalFixture fixture) : IClassF
         await BrowserPortalFixture.SignInWithPasswordAsync(first, email);
         await first.GetByLabel("Authenticator code").FillAsync(code);
         await first.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(first.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await Assertions.Expect(BrowserPortalFixture.AccountMenu(first)).ToBeVisibleAsync();
 
         var second = await fixture.NewPageAsync();
         await BrowserPortalFixture.SignInWithPasswordAsync(second, email);
@@ -122,7 +122,7 @@ public sealed class TwoFactorSignInTests(BrowserPortalFixture fixture) : IClassF
 
     private static async Task SignOutAsync(IPage page)
     {
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await (await BrowserPortalFixture.SignOutButtonAsync(page)).ClickAsync();
         await Assertions.Expect(page.GetByTestId("signed-out")).ToContainTextAsync("You are signed out of the portal");
     }
 

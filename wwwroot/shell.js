@@ -1,0 +1,29 @@
+// The shell's two disclosures: the navigation drawer under 900 px and the account menu. The shell
+// has no circuit, so they work on plain pages too; delegated listeners survive enhanced navigation.
+(() => {
+  const setNavigation = open => {
+    document.body.toggleAttribute("data-nav-open", open);
+    document.querySelectorAll("[data-nav-toggle]").forEach(b => b.setAttribute("aria-expanded", String(open)));
+  };
+  const closeMenus = except => document.querySelectorAll("details.account-menu[open]").forEach(d => { if (d !== except) d.open = false; });
+
+  document.addEventListener("click", event => {
+    const toggle = event.target.closest("[data-nav-toggle]");
+    if (toggle) {
+      const open = !document.body.hasAttribute("data-nav-open");
+      setNavigation(open);
+      if (open) document.querySelector("#portal-nav a")?.focus();
+      return;
+    }
+    if (event.target.closest("#portal-nav a") || !event.target.closest("#portal-nav")) setNavigation(false);
+    closeMenus(event.target.closest("details.account-menu"));
+  });
+  document.addEventListener("keydown", event => {
+    if (event.key !== "Escape") return;
+    const menu = document.querySelector("details.account-menu[open]");
+    if (menu) { menu.open = false; menu.querySelector("summary").focus(); }
+    if (document.body.hasAttribute("data-nav-open")) { setNavigation(false); document.querySelector("[data-nav-toggle]")?.focus(); }
+  });
+  // A page reached by enhanced navigation starts with the drawer closed.
+  window.Blazor?.addEventListener?.("enhancedload", () => setNavigation(false));
+})();
