@@ -87,18 +87,46 @@ public sealed class AccessibilityTests(BrowserPortalFixture fixture) : IClassFix
         Assert.Empty(await Axe.SeriousViolationsAsync(page));
     }
 
-    [Fact]
-    public async Task ApprovalQueue_HasNoSeriousViolation()
+    [Theory]
+    [InlineData("en-US")]
+    [InlineData("ja-JP")]
+    public async Task ApprovalQueueAndItsDecisionDialog_HaveNoSeriousViolation(string language)
     {
-        var requester = await fixture.AddUserAsync("axe-queue-requester@example.com");
+        var requester = await fixture.AddUserAsync($"axe-queue-requester-{language}@example.com");
         await Web.Tests.Infrastructure.RequestFlow.SubmitAsync(fixture.Portal, await Web.Tests.Infrastructure.RequestFlow.PrincipalOfAsync(fixture.Portal, requester));
-        var page = await fixture.NewPrivilegedPageAsync("axe-approver@example.com", Web.Shared.Roles.Approver, bypassCsp: true);
+        var page = await fixture.NewPrivilegedPageAsync($"axe-approver-{language}@example.com", Web.Shared.Roles.Approver, language, bypassCsp: true);
         await page.GotoAsync("approvals");
         await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
         await page.Locator("[data-grid-state=ready]").WaitForAsync();
-        await page.Locator("td", new() { HasText = requester.Email! }).ClickAsync();
-
         Assert.Empty(await Axe.SeriousViolationsAsync(page));
+
+        await page.Locator("td", new() { HasText = requester.Email! }).ClickAsync();
+        await page.Locator("#decision-heading").WaitForAsync();
+        Assert.Empty(await Axe.SeriousViolationsAsync(page));
+    }
+
+    [Theory]
+    [InlineData("en-US")]
+    [InlineData("ja-JP")]
+    public async Task HomeOfEachRole_AndTheCaPage_HaveNoSeriousViolation(string language)
+    {
+        var requester = await fixture.AddUserAsync($"axe-home-{language}@example.com");
+        await Web.Tests.Infrastructure.RequestFlow.ApprovedRequestAsync(fixture.Portal, await Web.Tests.Infrastructure.RequestFlow.PrincipalOfAsync(fixture.Portal, requester));
+        var employee = await fixture.NewPageAsync(language, bypassCsp: true);
+        await BrowserPortalFixture.SignInWithPasswordAsync(employee, requester.Email!, language: language);
+        var approver = await fixture.NewPrivilegedPageAsync($"axe-home-approver-{language}@example.com", Web.Shared.Roles.Approver, language, bypassCsp: true);
+        // An administrator without an employee ID or certificate yet: the home page shows the checklist.
+        var admin = await fixture.NewPageAsync(language, bypassCsp: true);
+        await fixture.SignInWithTwoFactorAsync(admin, $"axe-home-admin-{language}@example.com", language, Web.Shared.Roles.Admin);
+
+        foreach (var (page, part) in new[] { (employee, "agenda-pickup"), (approver, "agenda-waiting"), (admin, "setup-checklist") })
+        {
+            await page.GotoAsync("");
+            await page.GetByTestId(part).WaitForAsync();
+            Assert.Empty(await Axe.SeriousViolationsAsync(page));
+        }
+        await employee.GotoAsync("ca");
+        Assert.Empty(await Axe.SeriousViolationsAsync(employee));
     }
 
     [Fact]

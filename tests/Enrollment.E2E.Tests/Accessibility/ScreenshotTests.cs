@@ -117,6 +117,60 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
     }
 
     [Theory]
+    [InlineData("en-US", "Approve")]
+    [InlineData("ja-JP", "承認する")]
+    public async Task HomesAndPhonePages_RenderInTheirLanguage(string language, string approve)
+    {
+        var tag = language[..2];
+        var requester = await fixture.AddUserAsync($"home-requester-{tag}@example.com");
+        var principal = await Web.Tests.Infrastructure.RequestFlow.PrincipalOfAsync(fixture.Portal, requester);
+        await Web.Tests.Infrastructure.RequestFlow.ApprovedRequestAsync(fixture.Portal, principal);
+        var colleague = await fixture.AddUserAsync($"home-colleague-{tag}@example.com");
+        await Web.Tests.Infrastructure.RequestFlow.SubmitAsync(fixture.Portal, await Web.Tests.Infrastructure.RequestFlow.PrincipalOfAsync(fixture.Portal, colleague));
+
+        var employee = await fixture.NewPageAsync(language);
+        await employee.SetViewportSizeAsync(1200, 760);
+        await BrowserPortalFixture.SignInWithPasswordAsync(employee, requester.Email!, language: language);
+        await employee.GotoAsync("");
+        await employee.GetByTestId("agenda-pickup").WaitForAsync();
+        await SaveAsync(employee, $"home-employee.{tag}.png");
+        await employee.GotoAsync("ca");
+        await SaveAsync(employee, $"ca.{tag}.png");
+
+        var approver = await fixture.NewPrivilegedPageAsync($"home-approver-{tag}@example.com", Web.Shared.Roles.Approver, language);
+        await approver.SetViewportSizeAsync(1200, 760);
+        await approver.GotoAsync("");
+        await approver.GetByTestId("agenda-waiting").WaitForAsync();
+        await SaveAsync(approver, $"home-approver.{tag}.png");
+
+        var admin = await fixture.NewPageAsync(language);
+        await admin.SetViewportSizeAsync(1200, 760);
+        await fixture.SignInWithTwoFactorAsync(admin, $"home-admin-{tag}@example.com", language, Web.Shared.Roles.Admin);
+        await admin.GotoAsync("");
+        await admin.GetByTestId("setup-checklist").WaitForAsync();
+        await SaveAsync(admin, $"home-admin.{tag}.png");
+
+        // The same on a phone: the drawer becomes a menu, the decision dialog fills the width.
+        await employee.SetViewportSizeAsync(390, 844);
+        await employee.GotoAsync("");
+        await SaveAsync(employee, $"phone-home.{tag}.png");
+        await employee.Locator("[data-nav-toggle]").ClickAsync();
+        await Assertions.Expect(employee.Locator("#portal-nav")).ToBeInViewportAsync();
+        await employee.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Output, $"phone-menu.{tag}.png") });
+        await employee.GotoAsync("requests");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(employee);
+        await SaveAsync(employee, $"phone-requests.{tag}.png");
+        await approver.SetViewportSizeAsync(390, 844);
+        await approver.GotoAsync("approvals");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(approver);
+        await approver.Locator("[data-grid-state=ready]").WaitForAsync();
+        await SaveAsync(approver, $"phone-approval-queue.{tag}.png");
+        await approver.Locator("td", new() { HasText = colleague.Email! }).ClickAsync();
+        await Assertions.Expect(approver.GetByRole(AriaRole.Button, new() { Name = approve, Exact = true })).ToBeVisibleAsync();
+        await approver.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Output, $"phone-approval-decision.{tag}.png") });
+    }
+
+    [Theory]
     [InlineData("en-US", "Certificate check")]
     [InlineData("ja-JP", "証明書の確認")]
     public async Task RecoveryPages_RenderInTheirLanguage(string language, string heading)

@@ -212,6 +212,20 @@ public class BrowserPortalFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A browser that presents the certificate and key of a PKCS#12 file, as after importing a pickup.</summary>
+    public async Task<IPage> NewPageWithPkcs12Async(string path, string password, string language = "en-US")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            IgnoreHTTPSErrors = true,
+            BaseURL = FrontUrl.AbsoluteUri,
+            Locale = language,
+            ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = language },
+            ClientCertificates = [new ClientCertificate { Origin = FrontUrl.GetLeftPart(UriPartial.Authority), PfxPath = path, Passphrase = password }],
+        });
+        return await context.NewPageAsync();
+    }
+
     /// <summary>The account menu in the app bar, which only a signed-in user has.</summary>
     public static ILocator AccountMenu(IPage page) => page.GetByTestId("account-menu");
 
