@@ -24,6 +24,17 @@
     if (menu) { menu.open = false; menu.querySelector("summary").focus(); }
     if (document.body.hasAttribute("data-nav-open")) { setNavigation(false); document.querySelector("[data-nav-toggle]")?.focus(); }
   });
+  // A dialog's first focus goes where its markup says (data-initial-focus: Cancel in a confirmation, the
+  // comment in a decision). MudBlazor's focus trap otherwise parks it on a blank element of its own,
+  // from where Tab and Enter do nothing useful; this moves it once, the first time focus enters.
+  document.addEventListener("focusin", event => {
+    const dialog = event.target.closest?.(".mud-dialog");
+    const wanted = dialog?.querySelector("[data-initial-focus]:not([data-initial-focused])");
+    if (!wanted) return;
+    const target = wanted.matches("input, textarea, button, select") ? wanted : wanted.querySelector("input, textarea") ?? wanted;
+    wanted.setAttribute("data-initial-focused", "");
+    if (event.target !== target) target.focus();
+  });
   // A page reached by enhanced navigation starts with the drawer closed.
   window.Blazor?.addEventListener?.("enhancedload", () => setNavigation(false));
 })();

@@ -13,9 +13,9 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
     private static readonly string Output = Path.Combine(Repository.Root, "artifacts", "screenshots");
 
     [Theory]
-    [InlineData("en-US", "Sign in", "Two-factor sign-in", "Users", "Certificate", "Revoke", "No")]
-    [InlineData("ja-JP", "サインイン", "2 要素認証", "ユーザー", "証明書の詳細", "失効させる", "いいえ")]
-    public async Task AccountPages_RenderInTheirLanguage(string language, string signIn, string twoFactor, string users, string certificate, string revoke, string no)
+    [InlineData("en-US", "Sign in", "Two-factor sign-in", "Users", "Certificate", "Revoke", "Cancel")]
+    [InlineData("ja-JP", "サインイン", "2 要素認証", "ユーザー", "証明書の詳細", "失効させる", "キャンセル")]
+    public async Task AccountPages_RenderInTheirLanguage(string language, string signIn, string twoFactor, string users, string certificate, string revoke, string cancel)
     {
         var tag = language[..2];
         var page = await fixture.NewPageAsync(language);
@@ -59,9 +59,9 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
         await Assertions.Expect(admin.Locator("h1")).ToHaveTextAsync(certificate);
         await SaveAsync(admin, $"certificate-detail.{tag}.png");
         await admin.GetByRole(AriaRole.Button, new() { Name = revoke, Exact = true }).ClickAsync();
-        await admin.GetByRole(AriaRole.Alertdialog).WaitForAsync();
+        await admin.GetByRole(AriaRole.Dialog).WaitForAsync();
         await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Output, $"revoke-dialog.{tag}.png") });
-        await admin.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = no }).ClickAsync();
+        await admin.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = cancel }).ClickAsync();
 
         await admin.GotoAsync("admin/ca");
         await Assertions.Expect(admin.Locator("tr[data-role]")).ToHaveCountAsync(3);

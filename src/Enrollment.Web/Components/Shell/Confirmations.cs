@@ -17,7 +17,7 @@ public static class Confirmations
             { d => d.Destructive, destructive },
             { d => d.TypeToConfirm, typeToConfirm },
         };
-        var options = new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, DefaultFocus = DefaultFocus.FirstChild };
+        var options = new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true, DefaultFocus = DefaultFocus.Element };
         var dialog = await dialogs.ShowAsync<ConfirmDialog>(title, parameters, options);
         return await dialog.Result is { Canceled: false };
     }

@@ -1,6 +1,5 @@
 using Enrollment.Web.Features.Admin.Users;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Radzen;
 
 namespace Enrollment.Web.Features.Admin;
 
@@ -8,7 +7,6 @@ public static class AdminSetup
 {
     public static IServiceCollection AddAdministration(this IServiceCollection services)
     {
-        services.AddRadzenComponents();
         services.TryAddScoped<UserAdministration>();
         services.TryAddScoped<Audit.AuditLog>();
         services.TryAddScoped<Health.CaHealth>();

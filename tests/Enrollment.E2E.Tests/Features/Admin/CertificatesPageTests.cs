@@ -23,11 +23,14 @@ public sealed class CertificatesPageTests(BrowserPortalFixture fixture) : IClass
         await page.GetByRole(AriaRole.Link, new() { Name = serial }).ClickAsync();
         await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
         await Assertions.Expect(page.GetByTestId("certificate-fields")).ToContainTextAsync(owner.EmployeeId!);
-        await page.GetByLabel("Reason").SelectOptionAsync("KeyCompromise");
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Key compromised, lost or stolen" }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Alertdialog)).ToContainTextAsync("lost-laptop@example.com");
-        await Assertions.Expect(page.GetByRole(AriaRole.Alertdialog)).ToContainTextAsync(serial);
-        await page.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog).ToContainTextAsync("lost-laptop@example.com");
+        await Assertions.Expect(dialog).ToContainTextAsync(serial);
+        // The focus starts on Cancel: Enter alone revokes nothing.
+        await Assertions.Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeFocusedAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("certificate-message")).ToContainTextAsync($"{serial} is revoked");
         await Assertions.Expect(page.GetByTestId("detail-status")).ToContainTextAsync("keyCompromise");
 
@@ -106,10 +109,15 @@ public sealed class CertificatesPageTests(BrowserPortalFixture fixture) : IClass
         await page.GotoAsync($"admin/certificates/{first.SerialNumber}");
         await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
 
-        await page.GetByLabel("Reason").SelectOptionAsync("AffiliationChanged");
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Affiliation changed" }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke all of this user's certificates" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Alertdialog)).ToContainTextAsync("leaver-bulk@example.com");
-        await page.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog).ToContainTextAsync("leaver-bulk@example.com");
+        // Revoking everything of a person asks for their e-mail typed back first.
+        var revoke = dialog.GetByRole(AriaRole.Button, new() { Name = "Revoke" });
+        await Assertions.Expect(revoke).ToBeDisabledAsync();
+        await dialog.GetByLabel("Type leaver-bulk@example.com to confirm").FillAsync("leaver-bulk@example.com");
+        await revoke.ClickAsync();
         await Assertions.Expect(page.GetByTestId("certificate-message")).ToContainTextAsync("2 certificate(s) of leaver-bulk@example.com revoked");
 
         using var files = new TemporaryDirectory();

@@ -26,7 +26,7 @@ public sealed class UserAdminPageTests(BrowserPortalFixture fixture) : IClassFix
         await page.GetByLabel("Approver", new() { Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Saved.");
+        await Assertions.Expect(page.GetByTestId("users-message")).ToContainTextAsync("Saved.");
         await Assertions.Expect(page.Locator("tr", new() { HasText = "grid-target@example.com" })).ToContainTextAsync("Approver");
         await using var scope = fixture.Portal.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<Data.Entities.EnrollmentUser>>();
@@ -53,7 +53,7 @@ public sealed class UserAdminPageTests(BrowserPortalFixture fixture) : IClassFix
         await page.GetByLabel("Administrator", new() { Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Only an administrator");
+        await Assertions.Expect(page.GetByTestId("user-refusal")).ToContainTextAsync("Only an administrator");
         await using var check = fixture.Portal.Services.CreateAsyncScope();
         var manager = check.ServiceProvider.GetRequiredService<UserManager<Data.Entities.EnrollmentUser>>();
         Assert.False(await manager.IsInRoleAsync((await manager.FindByEmailAsync("bystander@example.com"))!, Roles.Admin));
@@ -91,8 +91,8 @@ public sealed class UserAdminPageTests(BrowserPortalFixture fixture) : IClassFix
         await page.GetByLabel("Approver", new() { Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Your certificate was revoked.");
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Reference code");
+        await Assertions.Expect(page.GetByTestId("user-refusal")).ToContainTextAsync("Your certificate was revoked.");
+        await Assertions.Expect(page.GetByTestId("user-refusal")).ToContainTextAsync("Reference code");
         await using var check = fixture.Portal.Services.CreateAsyncScope();
         var users = check.ServiceProvider.GetRequiredService<UserManager<Data.Entities.EnrollmentUser>>();
         Assert.False(await users.IsInRoleAsync((await users.FindByEmailAsync("untouched@example.com"))!, Roles.Approver));

@@ -47,7 +47,8 @@ public sealed class QueueInViewTests(BrowserPortalFixture fixture) : IClassFixtu
         await Assertions.Expect(dialog.Locator("#decision-heading")).ToContainTextAsync("view-02");
         await AssertInViewAsync(dialog, "the decision dialog");
         await AssertInViewAsync(dialog.GetByRole(AriaRole.Button, new() { Name = "Approve and next" }), "Approve and next");
-        Assert.True(await approver.EvaluateAsync<bool>("() => !!document.activeElement?.closest('.mud-dialog')"), "the focus is not in the dialog");
+        // The focus is where the approver types next: the comment.
+        await Assertions.Expect(dialog.GetByLabel("Comment")).ToBeFocusedAsync();
 
         await dialog.GetByLabel("Comment").FillAsync("On call this week.");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Approve and next" }).ClickAsync();

@@ -18,6 +18,9 @@ public sealed record UserRow(
 /// <summary>What an administrator may change about a user.</summary>
 public sealed record UserChanges(string DisplayName, string? EmployeeId, string? Upn, IReadOnlyCollection<string> Roles);
 
+/// <summary>A new user an administrator invites: the account, and the roles it starts with.</summary>
+public sealed record UserInvitation(string Email, UserChanges Account);
+
 /// <summary>
 /// User administration. Every method authorizes the acting user again from the database (an
 /// admin with two-factor, not disabled), because Blazor event handlers bypass page attributes
@@ -31,6 +34,8 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
     public static readonly Refusal Forbidden = new("auth.forbidden", "Only an administrator with two-factor sign-in may do this.");
     public static readonly Refusal LastAdmin = new("users.last-admin", "This is the last active administrator; make another administrator first.");
     public static readonly Refusal NotFound = new("users.not-found", "The user no longer exists.");
+    public static readonly Refusal EmailTaken = new("users.email-taken", "Another account already has this e-mail address.");
+    public static readonly Refusal EmailInvalid = new("users.email-invalid", "Enter the person's e-mail address, such as taro.yamada@example.com.");
 
     public Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, ConnectionCertificate connection, string? search, int skip, int take) =>
         InScopeAsync(connection, work => work.ListAsync(actor, search, skip, take));
@@ -44,6 +49,13 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
     public Task<Refusal?> SetDisabledAsync(ClaimsPrincipal actor, ConnectionCertificate connection, string userId, bool disabled) =>
         InScopeAsync(connection, work => work.SetDisabledAsync(actor, userId, disabled, connection.Address));
 
+    /// <summary>
+    /// Adds a user and mails them an invitation to choose a password (as <c>users add</c> does on the
+    /// command line), so an administrator never knows or sends anyone's password.
+    /// </summary>
+    public Task<Refusal?> InviteAsync(ClaimsPrincipal actor, ConnectionCertificate connection, UserInvitation invitation) =>
+        InScopeAsync(connection, work => work.InviteAsync(actor, invitation, connection.Address));
+
     /// <summary>The user sets up a new authenticator at the next sign-in; recovery codes are void.</summary>
     public Task<Refusal?> ResetTwoFactorAsync(ClaimsPrincipal actor, ConnectionCertificate connection, string userId) =>
         InScopeAsync(connection, work => work.ResetTwoFactorAsync(actor, userId, connection.Address));
@@ -53,13 +65,15 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
         await using var scope = scopes.CreateAsyncScope();
         var work = new Work(scope.ServiceProvider.GetRequiredService<UserManager<EnrollmentUser>>(),
             scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>(), audit, time,
-            scope.ServiceProvider.GetRequiredService<PrivilegedAuthorization>(), connection);
+            scope.ServiceProvider.GetRequiredService<PrivilegedAuthorization>(), connection,
+            scope.ServiceProvider.GetRequiredService<Account.Invitations>());
         return await action(work);
     }
 
     /// <summary>One administration call, with the UserManager and DbContext of its own scope.</summary>
     private sealed class Work(
-        UserManager<EnrollmentUser> users, EnrollmentDbContext db, AuditTrail audit, TimeProvider time, PrivilegedAuthorization authorization, ConnectionCertificate connection)
+        UserManager<EnrollmentUser> users, EnrollmentDbContext db, AuditTrail audit, TimeProvider time, PrivilegedAuthorization authorization,
+        ConnectionCertificate connection, Account.Invitations invitations)
     {
         public async Task<(IReadOnlyList<UserRow> Rows, int Total)> ListAsync(ClaimsPrincipal actor, string? search, int skip, int take)
         {
@@ -128,6 +142,48 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
             }
             await AuditAsync(admin, "user.updated", user, $"employeeId={user.EmployeeId} upn={user.Upn} displayName={user.DisplayName}", address);
             await transaction.CommitAsync();
+            return null;
+        }
+
+        public async Task<Refusal?> InviteAsync(ClaimsPrincipal actor, UserInvitation invitation, string? address)
+        {
+            var admin = await DemandAdminAsync(actor);
+            var email = invitation.Email.Trim();
+            if (!new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email) || email.Length > 256)
+            {
+                return EmailInvalid;
+            }
+            if (Validate(invitation.Account) is { } invalid)
+            {
+                return invalid;
+            }
+            if (await users.FindByEmailAsync(email) is not null)
+            {
+                return EmailTaken;
+            }
+            var user = new EnrollmentUser
+            {
+                UserName = email, Email = email, DisplayName = invitation.Account.DisplayName.Trim(), CreatedAt = time.GetUtcNow().UtcDateTime,
+                EmployeeId = string.IsNullOrWhiteSpace(invitation.Account.EmployeeId) ? null : invitation.Account.EmployeeId.Trim(),
+                Upn = string.IsNullOrWhiteSpace(invitation.Account.Upn) ? null : invitation.Account.Upn.Trim(),
+            };
+            IdentityResult created;
+            try
+            {
+                created = await users.CreateAsync(user);
+            }
+            catch (DbUpdateException)
+            {
+                return new Refusal("users.employee-id-taken", "Another account already has this employee id.");
+            }
+            if (!created.Succeeded)
+            {
+                return new Refusal("users.update-failed", string.Join(" ", created.Errors.Select(e => e.Description)));
+            }
+            var roles = invitation.Account.Roles.Where(Roles.All.Contains).Append(Roles.Requester).Distinct().ToList();
+            await users.AddToRolesAsync(user, roles);
+            await AuditAsync(admin, "user.created", user, $"roles={string.Join(',', roles.Order())} invited", address);
+            await invitations.SendAsync(user);
             return null;
         }
 
