@@ -35,6 +35,11 @@
     wanted.setAttribute("data-initial-focused", "");
     if (event.target !== target) target.focus();
   });
+  // The browser's time zone, so the server writes times as the reader reads them (UserClock).
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && !document.cookie.split("; ").includes("enrollment-tz=" + encodeURIComponent(zone))) {
+    document.cookie = `enrollment-tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax; secure`;
+  }
   // A page reached by enhanced navigation starts with the drawer closed.
   window.Blazor?.addEventListener?.("enhancedload", () => setNavigation(false));
 })();

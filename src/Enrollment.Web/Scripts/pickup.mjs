@@ -82,7 +82,21 @@ export async function copy(element) {
   await navigator.clipboard.writeText(element.value ?? element.textContent);
 }
 
+// The last file saved, so the page can offer to save it again (a download blocked or put
+// somewhere unexpected) for as long as it stays open; it is gone with the page.
+let lastSaved = null;
+
+/** Saves the page's last file once more; false when there is none. */
+export function saveAgain() {
+  if (!lastSaved) {
+    return false;
+  }
+  save(lastSaved.fileName, lastSaved.contentType, lastSaved.bytes);
+  return true;
+}
+
 function save(fileName, contentType, bytes) {
+  lastSaved = { fileName, contentType, bytes };
   const url = URL.createObjectURL(new Blob([bytes], { type: contentType }));
   const link = Object.assign(document.createElement("a"), { href: url, download: fileName });
   document.body.append(link);

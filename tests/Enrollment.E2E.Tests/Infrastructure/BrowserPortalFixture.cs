@@ -289,9 +289,14 @@ public class BrowserPortalFixture : IAsyncLifetime
     public static Task WaitUntilInteractiveAsync(IPage page) =>
         page.Locator("h1[data-interactive=yes]").WaitForAsync();
 
-    /// <summary>Clicks a user's row once the grid has finished loading, so the click is not lost to a reload.</summary>
+    /// <summary>Finds a user by e-mail and opens their dialog, clicking only once the grid has finished loading.</summary>
     public static async Task SelectUserRowAsync(IPage page, string email)
     {
+        // Found by searching, as an administrator finds one person among many pages of users.
+        await page.Locator("[data-grid-state=ready]").WaitForAsync();
+        await page.Locator("#user-search").FillAsync(email);
+        await page.Locator("#user-search").PressAsync("Enter");
+        await Assertions.Expect(page.Locator("tbody tr.user-row")).ToHaveCountAsync(1);
         await page.Locator("[data-grid-state=ready]").WaitForAsync();
         await page.Locator("td", new() { HasText = email }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = email, Level = 2 }).WaitForAsync();

@@ -16,10 +16,10 @@ namespace Enrollment.Web.Tests.Components;
 /// </summary>
 public sealed class ApprovalQueuePageTests(PortalFixture fixture) : IClassFixture<PortalFixture>
 {
+    /// <remarks>The language is the test's own to set: a culture set in an async method ends with it.</remarks>
     private async Task<PortalComponents> ApproverAsync()
     {
         var (principal, connection) = await AdminSession.CreateAsync(fixture.Portal, role: Roles.Approver);
-        PortalComponents.UseCulture("en-US");
         return new PortalComponents(fixture.Portal, principal, connection);
     }
 

@@ -61,7 +61,7 @@ public sealed class HomeTests(PortalFixture fixture) : IClassFixture<PortalFixtu
 
         var home = Render(components);
 
-        home.WaitForAssertion(() => Assert.Contains($"1 certificate to pick up, before {deadline:yyyy-MM-dd HH:mm} UTC", home.Find("[data-testid=agenda-pickup]").TextContent, StringComparison.Ordinal));
+        home.WaitForAssertion(() => Assert.Contains($"1 certificate to pick up, before {deadline.ToString("d MMM yyyy, H:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC", home.Find("[data-testid=agenda-pickup]").TextContent, StringComparison.Ordinal));
         Assert.Contains(home.FindAll("a"), a => a.GetAttribute("href") == $"requests/{approved}/pickup");
     }
 

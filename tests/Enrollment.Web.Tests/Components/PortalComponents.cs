@@ -22,6 +22,7 @@ public sealed class PortalComponents : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddPortalShell();
         Services.AddLocalization();
+        Services.AddHttpContextAccessor();
         // The framework's own authorization, over bunit's placeholders: AuthorizeView judges the real principal.
         Services.AddAuthorizationCore();
         Services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>();
@@ -35,7 +36,10 @@ public sealed class PortalComponents : BunitContext
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
-    /// <summary>The language of what renders next (the request culture, in the portal).</summary>
+    /// <summary>
+    /// The language of what renders next (the request culture, in the portal). Call it in the test
+    /// itself: a culture set inside an async helper is undone when the helper returns.
+    /// </summary>
     public static void UseCulture(string name) => CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(name);
 
     private sealed class FixedAuthentication(ClaimsPrincipal user) : AuthenticationStateProvider

@@ -16,6 +16,7 @@ public static class ShellSetup
         });
         // After AddMudServices, which registers its English default.
         services.AddTransient<MudLocalizer, PortalMudLocalizer>();
+        services.AddScoped<Time.UserClock>();
         return services;
     }
 }

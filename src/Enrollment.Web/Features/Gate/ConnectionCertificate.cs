@@ -23,13 +23,14 @@ public sealed class CircuitConnection
 }
 
 /// <summary>Captures the circuit connection's certificate each time the connection (re)opens.</summary>
-public sealed class CircuitConnectionHandler(CircuitConnection connection, IHttpContextAccessor accessor) : CircuitHandler
+public sealed class CircuitConnectionHandler(CircuitConnection connection, Components.Time.UserClock clock, IHttpContextAccessor accessor) : CircuitHandler
 {
     public override Task OnConnectionUpAsync(Circuit circuit, CancellationToken cancellationToken)
     {
         if (accessor.HttpContext is { } context)
         {
             connection.Current = ConnectionCertificate.Of(context);
+            clock.Capture(context);
         }
         return Task.CompletedTask;
     }

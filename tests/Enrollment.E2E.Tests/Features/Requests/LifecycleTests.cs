@@ -47,11 +47,40 @@ public sealed class LifecycleTests(BrowserPortalFixture fixture) : IClassFixture
         // Whose and from when, as it is found again among the downloads; never the hex serial.
         Assert.Matches(@"^E2E-life-requester-\d{4}-\d{2}-\d{2}\.p12$", fileName);
         await Assertions.Expect(requester.GetByTestId("import-steps")).ToContainTextAsync("chrome://certificate-manager");
+        // Saved again while the page is open: the same file under the same name (the key is in it, never on the server).
+        var again = await requester.RunAndWaitForDownloadAsync(() => requester.GetByRole(AriaRole.Button, new() { Name = "Save the file again" }).ClickAsync());
+        Assert.Equal(fileName, again.SuggestedFilename);
+        var againPath = files.File("again.p12");
+        await again.SaveAsAsync(againPath);
+        Assert.Equal(File.ReadAllBytes(pkcs12), File.ReadAllBytes(againPath));
 
         var leaf = AssertPkcs12(files, pkcs12, FilePassword);
         var subject = OpenSsl.Ok(files.Path, "x509", "-in", leaf, "-noout", "-subject", "-nameopt", "RFC2253");
         Assert.Contains($"serialNumber={requesterUser.EmployeeId}", subject, StringComparison.Ordinal);
         Assert.Contains("key made in the browser", await SecondPickupRefusalAsync(requester, requester.Url), StringComparison.Ordinal);
+    }
+
+    /// <summary>A slow key says how long is normal and how long it has taken, while it is being made.</summary>
+    [Fact]
+    public async Task BrowserKey_OfRsa3072_ShowsTheExpectedAndElapsedTime_WhileItIsMade()
+    {
+        var user = await fixture.AddUserAsync("life-rsa@example.com");
+        var id = await RequestFlow.ApprovedRequestAsync(fixture.Portal, await RequestFlow.PrincipalOfAsync(fixture.Portal, user));
+        var page = await fixture.NewPageAsync();
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!);
+        await page.GotoAsync($"requests/{id}/pickup");
+        await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+
+        await page.GetByLabel("Key type").SelectOptionAsync("RSA 3072");
+        await page.GetByLabel("File password", new() { Exact = true }).FillAsync(FilePassword);
+        await page.GetByLabel("File password again").FillAsync(FilePassword);
+        var download = page.WaitForDownloadAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key and certificate file" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("keygen-time")).ToContainTextAsync("Usually up to 30 seconds");
+        await download;
+        await Assertions.Expect(page.GetByTestId("pickup-done")).ToContainTextAsync("is issued");
+        await Assertions.Expect(page.GetByTestId("keygen-time")).ToHaveCountAsync(0);
     }
 
     /// <summary>A pickup happens once and the key stays where it was made: a phone is warned, a computer is not.</summary>

@@ -82,7 +82,24 @@ public sealed record CertificateQuery(
                                          || (u.EmployeeId != null && u.EmployeeId.ToUpper() == upper))
             .Select(u => u.Id);
         var byOwner = query.Where(c => owners.Contains(c.UserId));
-        return SerialNumber.TryCanonicalize(term, out var serial) ? byOwner.Union(query.Where(c => c.SerialNumber == serial)) : byOwner;
+        if (SerialPrefix(term) is { } prefix)
+        {
+            // Every serial starting with the prefix sorts between it and the prefix followed by "G"
+            // (serials hold only 0-9 and A-F): a range on the unique index, never a scan.
+            var end = prefix + "G";
+            return byOwner.Union(query.Where(c => string.Compare(c.SerialNumber, prefix) >= 0 && string.Compare(c.SerialNumber, end) < 0));
+        }
+        return byOwner;
+    }
+
+    /// <summary>
+    /// The start of a serial as people copy it (any case, colons or spaces between bytes), at least
+    /// four hex digits so a short name is not also read as a serial; null when it is not one.
+    /// </summary>
+    internal static string? SerialPrefix(string term)
+    {
+        var digits = string.Concat(term.Where(c => c is not (':' or ' ' or '-'))).ToUpperInvariant();
+        return digits.Length >= 4 && digits.Length <= 40 && digits.All(Uri.IsHexDigit) ? digits : null;
     }
 
     /// <summary>

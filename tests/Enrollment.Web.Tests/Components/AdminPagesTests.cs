@@ -1,0 +1,119 @@
+using AngleSharp.Dom;
+using Bunit;
+using Enrollment.Ca.Revocation;
+using Enrollment.Web.Features.Admin.Audit;
+using Enrollment.Web.Features.Admin.Certificates;
+using Enrollment.Web.Tests.Infrastructure;
+
+namespace Enrollment.Web.Tests.Components;
+
+/// <summary>The audit log, the certificate list and a certificate's detail, as components against the real services.</summary>
+public sealed class AdminPagesTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+{
+    /// <remarks>The language is the test's own to set: a culture set in an async method ends with it.</remarks>
+    private async Task<PortalComponents> AdminAsync()
+    {
+        var (principal, connection) = await AdminSession.CreateAsync(fixture.Portal);
+        return new PortalComponents(fixture.Portal, principal, connection);
+    }
+
+    private static IElement Button<T>(IRenderedComponent<T> page, string text) where T : Microsoft.AspNetCore.Components.IComponent =>
+        page.FindAll("button").Single(b => b.TextContent.Trim() == text);
+
+    private async Task<string> IssuedSerialAsync(string email)
+    {
+        var owner = await fixture.AddUserAsync(email, "EMP-" + Guid.NewGuid().ToString("N")[..6]);
+        // Issued as the portal issues any certificate, to a key made here.
+        var connection = await Testing.Actors.CertifiedConnectionAsync(fixture.Portal.Services, owner);
+        return Ca.Serials.SerialNumber.Canonicalize(connection.Certificate!.SerialNumber);
+    }
+
+    [Fact]
+    public async Task AuditLog_NamesEventsInTheReadersLanguage_WithTheCodeBeside_AndFiltersByCode()
+    {
+        PortalComponents.UseCulture("ja-JP");
+        await using var components = await AdminAsync();
+        var page = components.Render<AuditPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-grid-state=ready]")));
+
+        page.Find("#audit-event").Change("certificate.issued");
+        await page.Find("form.toolbar").SubmitAsync();
+
+        page.WaitForAssertion(() =>
+        {
+            var rows = page.FindAll("tbody tr.mud-table-row");
+            Assert.NotEmpty(rows);
+            Assert.All(rows, r => Assert.Contains("証明書を発行", r.TextContent, StringComparison.Ordinal));
+            Assert.All(rows, r => Assert.Equal("certificate.issued", r.QuerySelector("code.second-line")!.TextContent));
+        });
+    }
+
+    [Fact]
+    public async Task AuditLog_VerifyingTheChain_SaysItIsIntact()
+    {
+        await using var components = await AdminAsync();
+        var page = components.Render<AuditPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-grid-state=ready]")));
+
+        Button(page, "Verify the chain").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("intact", page.Find("[data-testid=audit-message]").TextContent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CertificateList_FindsBySerialPrefix_ShowsTheOwnersNameWithTheirEmail_AndSaysWhenNothingMatches()
+    {
+        var email = $"owner-{Guid.NewGuid():N}@example.com";
+        var serial = await IssuedSerialAsync(email);
+        await using var components = await AdminAsync();
+        var page = components.Render<CertificatesPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-grid-state=ready]")));
+
+        page.Find("#certificate-search").Change(serial[..12].ToLowerInvariant());
+        await page.Find("form.toolbar").SubmitAsync();
+
+        page.WaitForAssertion(() =>
+        {
+            var row = Assert.Single(page.FindAll("tbody tr.mud-table-row"));
+            Assert.Equal(serial, row.QuerySelector("code.serial")!.TextContent);
+            Assert.Equal(email, row.QuerySelector(".second-line")!.TextContent);
+        });
+        page.Find("#certificate-search").Change("no-such-" + Guid.NewGuid().ToString("N"));
+        await page.Find("form.toolbar").SubmitAsync();
+        page.WaitForAssertion(() => Assert.Equal("No certificate matches.", page.Find("[data-testid=certificates-empty]").TextContent));
+    }
+
+    [Fact]
+    public async Task CertificateDetail_RevokingAllOfAPerson_WaitsForTheirEmailTyped_ThenRevokesWithTheChosenReason()
+    {
+        var email = $"leaver-{Guid.NewGuid():N}@example.com";
+        var serial = await IssuedSerialAsync(email);
+        await using var components = await AdminAsync();
+        var page = components.Render<CertificateDetailPage>(p => p.Add(d => d.Serial, serial));
+        page.WaitForElement("[data-testid=certificate-fields]");
+
+        page.FindAll("label").Single(l => l.TextContent.Trim() == "Affiliation changed").QuerySelector("input[type=radio]")!.Click();
+        Button(page, "Revoke all of this user's certificates").Click();
+        var confirm = page.WaitForElement(".mud-dialog");
+        var revoke = confirm.QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Revoke");
+        Assert.True(revoke.HasAttribute("disabled"));
+        page.Find("#confirm-typed").Input(email.ToUpperInvariant());
+        page.WaitForAssertion(() => Assert.False(page.Find(".mud-dialog button.mud-button-filled").HasAttribute("disabled")));
+        page.Find(".mud-dialog button.mud-button-filled").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("1 certificate(s)", page.Find("[data-testid=certificate-message]").TextContent, StringComparison.Ordinal));
+        var (principal, connection) = await AdminSession.CreateAsync(fixture.Portal);
+        var stored = await fixture.Portal.Services.GetRequiredService<AdminCertificates>().DetailsAsync(principal, connection, serial);
+        Assert.Equal(RevocationReason.AffiliationChanged, stored!.Row.Reason);
+    }
+
+    [Fact]
+    public async Task CertificateDetail_OfAnUnknownSerial_SaysSo()
+    {
+        await using var components = await AdminAsync();
+
+        var page = components.Render<CertificateDetailPage>(p => p.Add(d => d.Serial, "0123456789ABCDEF"));
+
+        page.WaitForAssertion(() => Assert.Contains("No certificate with this serial number", page.Find("[data-testid=certificate-missing]").TextContent, StringComparison.Ordinal));
+    }
+}
