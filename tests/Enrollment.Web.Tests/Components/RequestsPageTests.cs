@@ -92,17 +92,14 @@ public sealed class RequestsPageTests(PortalFixture fixture) : IClassFixture<Por
     public async Task ReportLost_AfterItsConfirmation_RevokesTheCertificate_AndTheListSaysSo()
     {
         var (principal, _) = await RequestFlow.RequesterAsync(fixture.Portal);
-        var (csr, _) = Testing.Csrs.Make(fixture.Files, "lost-" + Guid.NewGuid().ToString("N")[..6], "P-256");
-        var (issued, refusal) = await fixture.Portal.Services.GetRequiredService<Pickup>()
-            .IssueFromCsrAsync(principal, await RequestFlow.ApprovedRequestAsync(fixture.Portal, principal), File.ReadAllBytes(csr), PickupMethod.Csr, null);
-        Assert.Null(refusal);
+        var issued = await RequestFlow.PickedUpAsync(fixture.Portal, principal, fixture.Files);
         PortalComponents.UseCulture("en-US");
         await using var components = new PortalComponents(fixture.Portal, principal);
         var page = Open(components);
 
         Button(page, "Lost or stolen").Click();
         var dialog = page.WaitForElement(".mud-dialog");
-        Assert.Contains(issued!.Serial, dialog.TextContent, StringComparison.Ordinal);
+        Assert.Contains(issued.Serial, dialog.TextContent, StringComparison.Ordinal);
         var revoke = dialog.QuerySelector("button.mud-button-filled")!;
         Assert.Equal("Revoke", revoke.TextContent.Trim());
         Assert.Contains("mud-button-filled-error", revoke.ClassName, StringComparison.Ordinal);

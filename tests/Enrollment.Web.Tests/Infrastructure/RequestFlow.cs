@@ -47,6 +47,16 @@ public static class RequestFlow
         return await scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>().Requests.AsNoTracking().SingleAsync(r => r.Id == id);
     }
 
+    /// <summary>An approved request of the requester's picked up with a CSR made here: a valid certificate of their own.</summary>
+    public static async Task<PickedUp> PickedUpAsync(RunningPortal portal, ClaimsPrincipal requester, Testing.TemporaryDirectory files)
+    {
+        var (csr, _) = Testing.Csrs.Make(files, "picked-" + Guid.NewGuid().ToString("N")[..6], "P-256");
+        var (certificate, refusal) = await portal.Services.GetRequiredService<Pickup>()
+            .IssueFromCsrAsync(requester, await ApprovedRequestAsync(portal, requester), File.ReadAllBytes(csr), PickupMethod.Csr, null);
+        Assert.Null(refusal);
+        return certificate!;
+    }
+
     /// <summary>Submits for the requester and has a new approver (two-factor, own certificate) approve it.</summary>
     public static async Task<Guid> ApprovedRequestAsync(RunningPortal portal, ClaimsPrincipal requester)
     {

@@ -34,6 +34,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
     public static readonly Refusal Forbidden = new("auth.forbidden", "Only an administrator with two-factor sign-in may do this.");
     public static readonly Refusal LastAdmin = new("users.last-admin", "This is the last active administrator; make another administrator first.");
     public static readonly Refusal NotFound = new("users.not-found", "The user no longer exists.");
+    public static readonly Refusal EmployeeIdTaken = new("users.employee-id-taken", "Another account already has this employee id.");
     public static readonly Refusal EmailTaken = new("users.email-taken", "Another account already has this e-mail address.");
     public static readonly Refusal EmailInvalid = new("users.email-invalid", "Enter the person's e-mail address, such as taro.yamada@example.com.");
 
@@ -127,7 +128,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
             catch (DbUpdateException)
             {
                 // The unique index on the employee id: one employee id, one account (the gate's matching key).
-                return new Refusal("users.employee-id-taken", "Another account already has this employee id.");
+                return EmployeeIdTaken;
             }
             if (!updated.Succeeded)
             {
@@ -174,7 +175,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
             }
             catch (DbUpdateException)
             {
-                return new Refusal("users.employee-id-taken", "Another account already has this employee id.");
+                return EmployeeIdTaken;
             }
             if (!created.Succeeded)
             {
