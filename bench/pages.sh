@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 out=${out:-$PWD/bench/out}
 mkdir -p "$out"
 CIRCUITS=${CIRCUITS:-100}
+# The production configuration, as bench/run.sh sets it: outside Development the CA keys need a keeper.
+export Enrollment__Ca__KeyPassphrase=${Enrollment__Ca__KeyPassphrase:-bench-passphrase}
 bench_exe=bench/Enrollment.Bench/bin/Release/net10.0/Enrollment.Bench
 dotnet build bench/Enrollment.Bench -c Release --nologo -v quiet >/dev/null
 if [ -z "${web:-}" ]; then

@@ -36,7 +36,7 @@ public sealed class AdminPagesTests(PortalFixture fixture) : IClassFixture<Porta
         var page = components.Render<AuditPage>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-grid-state=ready]")));
 
-        page.Find("#audit-event").Change("certificate.issued");
+        await page.InvokeAsync(() => page.Find("#audit-event").Change("certificate.issued"));
         await page.Find("form.toolbar").SubmitAsync();
 
         page.WaitForAssertion(() =>
@@ -55,7 +55,7 @@ public sealed class AdminPagesTests(PortalFixture fixture) : IClassFixture<Porta
         var page = components.Render<AuditPage>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-grid-state=ready]")));
 
-        Button(page, "Verify the chain").Click();
+        await page.InvokeAsync(() => Button(page, "Verify the chain").Click());
 
         page.WaitForAssertion(() => Assert.Contains("intact", page.Find("[data-testid=audit-message]").TextContent, StringComparison.Ordinal));
     }
@@ -69,7 +69,7 @@ public sealed class AdminPagesTests(PortalFixture fixture) : IClassFixture<Porta
         var page = components.Render<CertificatesPage>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-grid-state=ready]")));
 
-        page.Find("#certificate-search").Change(serial[..12].ToLowerInvariant());
+        await page.InvokeAsync(() => page.Find("#certificate-search").Change(serial[..12].ToLowerInvariant()));
         await page.Find("form.toolbar").SubmitAsync();
 
         page.WaitForAssertion(() =>
@@ -78,7 +78,7 @@ public sealed class AdminPagesTests(PortalFixture fixture) : IClassFixture<Porta
             Assert.Equal(serial, row.QuerySelector("code.serial")!.TextContent);
             Assert.Equal(email, row.QuerySelector(".second-line")!.TextContent);
         });
-        page.Find("#certificate-search").Change("no-such-" + Guid.NewGuid().ToString("N"));
+        await page.InvokeAsync(() => page.Find("#certificate-search").Change("no-such-" + Guid.NewGuid().ToString("N")));
         await page.Find("form.toolbar").SubmitAsync();
         page.WaitForAssertion(() => Assert.Equal("No certificate matches.", page.Find("[data-testid=certificates-empty]").TextContent));
     }
@@ -92,14 +92,14 @@ public sealed class AdminPagesTests(PortalFixture fixture) : IClassFixture<Porta
         var page = components.Render<CertificateDetailPage>(p => p.Add(d => d.Serial, serial));
         page.WaitForElement("[data-testid=certificate-fields]");
 
-        page.FindAll("label").Single(l => l.TextContent.Trim() == "Affiliation changed").QuerySelector("input[type=radio]")!.Click();
-        Button(page, "Revoke all of this user's certificates").Click();
+        await page.InvokeAsync(() => page.FindAll("label").Single(l => l.TextContent.Trim() == "Affiliation changed").QuerySelector("input[type=radio]")!.Click());
+        await page.InvokeAsync(() => Button(page, "Revoke all of this user's certificates").Click());
         var confirm = page.WaitForElement(".mud-dialog");
         var revoke = confirm.QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Revoke");
         Assert.True(revoke.HasAttribute("disabled"));
-        page.Find("#confirm-typed").Input(email.ToUpperInvariant());
+        await page.InvokeAsync(() => page.Find("#confirm-typed").Input(email.ToUpperInvariant()));
         page.WaitForAssertion(() => Assert.False(page.Find(".mud-dialog button.mud-button-filled").HasAttribute("disabled")));
-        page.Find(".mud-dialog button.mud-button-filled").Click();
+        await page.InvokeAsync(() => page.Find(".mud-dialog button.mud-button-filled").Click());
 
         page.WaitForAssertion(() => Assert.Contains("1 certificate(s)", page.Find("[data-testid=certificate-message]").TextContent, StringComparison.Ordinal));
         var (principal, connection) = await AdminSession.CreateAsync(fixture.Portal);

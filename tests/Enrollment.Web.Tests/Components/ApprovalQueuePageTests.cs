@@ -45,7 +45,7 @@ public sealed class ApprovalQueuePageTests(PortalFixture fixture) : IClassFixtur
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-grid-state=ready]")));
         if (search is not null)
         {
-            page.Find("#queue-requester").Change(search);
+            await page.InvokeAsync(() => page.Find("#queue-requester").Change(search));
             await page.Find("form.toolbar").SubmitAsync();
             page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-grid-state=ready]")));
         }
@@ -82,11 +82,12 @@ public sealed class ApprovalQueuePageTests(PortalFixture fixture) : IClassFixtur
         await using var components = await ApproverAsync();
         var page = await OpenAsync(components, token);
 
-        page.WaitForElement("tr.queue-row").Click();
+        page.WaitForElement("tr.queue-row");
+        await page.InvokeAsync(() => page.Find("tr.queue-row").Click());
         page.WaitForAssertion(() => Assert.Contains("Chika Approve", page.Find("#decision-heading").TextContent, StringComparison.Ordinal));
         Assert.Contains("serialNumber=Q-", page.Find("[data-testid=decision-subject]").TextContent, StringComparison.Ordinal);
-        page.Find("#decision-comment").Change("For the migration window.");
-        Button(page, "Approve").Click();
+        await page.InvokeAsync(() => page.Find("#decision-comment").Change("For the migration window."));
+        await page.InvokeAsync(() => Button(page, "Approve").Click());
 
         page.WaitForAssertion(() => Assert.Contains("Approved the request of Chika Approve", page.Find("[data-testid=queue-message]").TextContent, StringComparison.Ordinal));
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("#decision-heading")));
@@ -103,9 +104,10 @@ public sealed class ApprovalQueuePageTests(PortalFixture fixture) : IClassFixtur
         await using var components = await ApproverAsync();
         var page = await OpenAsync(components, token);
 
-        page.WaitForElement("tr.queue-row").Click();
+        page.WaitForElement("tr.queue-row");
+        await page.InvokeAsync(() => page.Find("tr.queue-row").Click());
         page.WaitForElement("#decision-heading");
-        Button(page, "Reject").Click();
+        await page.InvokeAsync(() => Button(page, "Reject").Click());
 
         page.WaitForAssertion(() => Assert.Contains("Say why you reject", page.Find(".mud-input-helper-text.mud-input-error").TextContent, StringComparison.Ordinal));
         Assert.NotNull(page.Find("#decision-heading"));
@@ -121,7 +123,8 @@ public sealed class ApprovalQueuePageTests(PortalFixture fixture) : IClassFixtur
         await using var components = new PortalComponents(fixture.Portal, principal, connection);
         var page = await OpenAsync(components, principal.FindFirstValue(ClaimTypes.Email));
 
-        page.WaitForElement("tr.queue-row").Click();
+        page.WaitForElement("tr.queue-row");
+        await page.InvokeAsync(() => page.Find("tr.queue-row").Click());
 
         page.WaitForAssertion(() => Assert.Contains("another approver must", page.Find("[data-testid=own-request]").TextContent, StringComparison.Ordinal));
         Assert.DoesNotContain(page.FindAll("button"), b => b.TextContent.Trim() is "Approve" or "Reject");
@@ -136,9 +139,10 @@ public sealed class ApprovalQueuePageTests(PortalFixture fixture) : IClassFixtur
         await using var components = await ApproverAsync();
         var page = await OpenAsync(components, token);
 
-        page.WaitForElements("tr.queue-row", 2)[0].Click();
+        page.WaitForElements("tr.queue-row", 2);
+        await page.InvokeAsync(() => page.FindAll("tr.queue-row")[0].Click());
         page.WaitForAssertion(() => Assert.Contains("Emi First", page.Find("#decision-heading").TextContent, StringComparison.Ordinal));
-        Button(page, "Approve and next").Click();
+        await page.InvokeAsync(() => Button(page, "Approve and next").Click());
 
         page.WaitForAssertion(() => Assert.Contains("Fumio Second", page.Find("#decision-heading").TextContent, StringComparison.Ordinal));
         Assert.Equal(RequestState.Approved, (await RequestFlow.StoredAsync(fixture.Portal, first)).State);
@@ -157,7 +161,7 @@ public sealed class ApprovalQueuePageTests(PortalFixture fixture) : IClassFixtur
 
         var empty = page.WaitForElement("[data-testid=queue-empty]");
         Assert.Matches(@"No request matches \([1-9]\d* waiting in all\)\.", empty.TextContent);
-        Button(page, "Clear the filters").Click();
+        await page.InvokeAsync(() => Button(page, "Clear the filters").Click());
 
         page.WaitForAssertion(() => Assert.Contains(page.FindAll("tr.queue-row"), r => r.TextContent.Contains("Gin Waiting", StringComparison.Ordinal)));
     }

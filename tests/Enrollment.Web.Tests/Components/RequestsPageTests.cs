@@ -29,7 +29,7 @@ public sealed class RequestsPageTests(PortalFixture fixture) : IClassFixture<Por
         Assert.Contains("You have no requests yet.", page.Markup, StringComparison.Ordinal);
         Assert.Contains("You have no certificates yet.", page.Markup, StringComparison.Ordinal);
 
-        page.Find("#request-justification").Input("Database administration for the payroll migration.");
+        await page.InvokeAsync(() => page.Find("#request-justification").Input("Database administration for the payroll migration."));
         await page.Find("form.form").SubmitAsync();
 
         page.WaitForAssertion(() => Assert.Contains("Your request is submitted", page.Find("[data-testid=requests-message]").TextContent, StringComparison.Ordinal));
@@ -44,7 +44,7 @@ public sealed class RequestsPageTests(PortalFixture fixture) : IClassFixture<Por
         await using var components = new PortalComponents(fixture.Portal, principal);
         var page = Open(components);
 
-        page.Find("#request-justification").Input("短い");
+        await page.InvokeAsync(() => page.Find("#request-justification").Input("短い"));
         await page.Find("form.form").SubmitAsync();
 
         page.WaitForAssertion(() => Assert.Contains("10", page.Find("[data-testid=requests-message]").TextContent, StringComparison.Ordinal));
@@ -74,15 +74,16 @@ public sealed class RequestsPageTests(PortalFixture fixture) : IClassFixture<Por
         await using var components = new PortalComponents(fixture.Portal, principal);
         var page = Open(components);
 
-        Button(page, "Cancel request").Click();
+        await page.InvokeAsync(() => Button(page, "Cancel request").Click());
         var dialog = page.WaitForElement(".mud-dialog");
         Assert.Contains("Approvers will no longer see it", dialog.TextContent, StringComparison.Ordinal);
-        Button(page, "Cancel").Click();
+        await page.InvokeAsync(() => Button(page, "Cancel").Click());
         page.WaitForAssertion(() => Assert.Empty(page.FindAll(".mud-dialog")));
         Assert.Equal(RequestState.Pending, (await RequestFlow.StoredAsync(fixture.Portal, id)).State);
 
-        Button(page, "Cancel request").Click();
-        page.WaitForElement(".mud-dialog button.mud-button-filled").Click();
+        await page.InvokeAsync(() => Button(page, "Cancel request").Click());
+        page.WaitForElement(".mud-dialog button.mud-button-filled");
+        await page.InvokeAsync(() => page.Find(".mud-dialog button.mud-button-filled").Click());
 
         page.WaitForAssertion(() => Assert.Contains("The request is cancelled.", page.Find("[data-testid=requests-message]").TextContent, StringComparison.Ordinal));
         Assert.Equal(RequestState.Cancelled, (await RequestFlow.StoredAsync(fixture.Portal, id)).State);
@@ -97,13 +98,13 @@ public sealed class RequestsPageTests(PortalFixture fixture) : IClassFixture<Por
         await using var components = new PortalComponents(fixture.Portal, principal);
         var page = Open(components);
 
-        Button(page, "Lost or stolen").Click();
+        await page.InvokeAsync(() => Button(page, "Lost or stolen").Click());
         var dialog = page.WaitForElement(".mud-dialog");
         Assert.Contains(issued.Serial, dialog.TextContent, StringComparison.Ordinal);
         var revoke = dialog.QuerySelector("button.mud-button-filled")!;
         Assert.Equal("Revoke", revoke.TextContent.Trim());
         Assert.Contains("mud-button-filled-error", revoke.ClassName, StringComparison.Ordinal);
-        revoke.Click();
+        await page.InvokeAsync(() => page.Find(".mud-dialog button.mud-button-filled").Click());
 
         page.WaitForAssertion(() => Assert.Contains("is revoked", page.Find("[data-testid=requests-message]").TextContent, StringComparison.Ordinal));
         page.WaitForAssertion(() => Assert.Contains("Revoked", page.Find("[data-testid=certificate-status]").TextContent, StringComparison.Ordinal));

@@ -22,7 +22,7 @@ public sealed class UsersPageTests(PortalFixture fixture) : IClassFixture<Portal
     {
         var page = components.Render<UsersPage>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-grid-state=ready]")));
-        page.Find("#user-search").Change(search);
+        await page.InvokeAsync(() => page.Find("#user-search").Change(search));
         await page.Find("form.toolbar").SubmitAsync();
         return page;
     }
@@ -43,10 +43,11 @@ public sealed class UsersPageTests(PortalFixture fixture) : IClassFixture<Portal
         await using var components = await AdminAsync();
         var page = await OpenAsync(components, user.Email!);
 
-        page.WaitForElement("tr.user-row").Click();
+        page.WaitForElement("tr.user-row");
+        await page.InvokeAsync(() => page.Find("tr.user-row").Click());
         page.WaitForAssertion(() => Assert.Equal(user.Email, page.Find(".mud-dialog h2").TextContent));
-        page.FindAll(".mud-dialog label").Single(l => l.TextContent.Trim() == "Approver").QuerySelector("input")!.Change(true);
-        Button(page, "Save").Click();
+        await page.InvokeAsync(() => page.FindAll(".mud-dialog label").Single(l => l.TextContent.Trim() == "Approver").QuerySelector("input")!.Change(true));
+        await page.InvokeAsync(() => Button(page, "Save").Click());
 
         page.WaitForAssertion(() => Assert.Equal("Saved.", page.Find("[data-testid=users-message]").TextContent));
         page.WaitForAssertion(() => Assert.Contains("Approver", page.Find("tr.user-row").TextContent, StringComparison.Ordinal));
@@ -62,16 +63,17 @@ public sealed class UsersPageTests(PortalFixture fixture) : IClassFixture<Portal
         PortalComponents.UseCulture("ja-JP");
         await using var components = await AdminAsync();
         var page = await OpenAsync(components, user.Email!);
-        page.WaitForElement("tr.user-row").Click();
+        page.WaitForElement("tr.user-row");
+        await page.InvokeAsync(() => page.Find("tr.user-row").Click());
         page.WaitForElement(".mud-dialog h2");
 
-        Button(page, "アカウントを無効化").Click();
+        await page.InvokeAsync(() => Button(page, "アカウントを無効化").Click());
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll(".mud-dialog").Count));
         var confirmation = page.FindAll(".mud-dialog")[1];
         Assert.Contains(user.Email!, confirmation.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain(confirmation.QuerySelectorAll("button"), b => b.TextContent.Trim() is "はい" or "OK");
         Assert.NotNull(confirmation.QuerySelector("button[data-initial-focus]"));
-        confirmation.QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "キャンセル").Click();
+        await page.InvokeAsync(() => page.FindAll(".mud-dialog")[1].QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "キャンセル").Click());
 
         page.WaitForAssertion(() => Assert.Single(page.FindAll(".mud-dialog")));
         Assert.False((await StoredAsync(user.Email!)).Disabled);
@@ -85,12 +87,13 @@ public sealed class UsersPageTests(PortalFixture fixture) : IClassFixture<Portal
         var page = components.Render<UsersPage>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-grid-state=ready]")));
 
-        Button(page, "Invite a user").Click();
-        page.WaitForElement("#invite-email").Change(email);
-        page.Find("#invite-name").Change("Hana Invited");
-        page.Find("#invite-employee").Change("INV-" + email[8..14]);
-        page.FindAll(".mud-dialog label").Single(l => l.TextContent.Trim() == "Approver").QuerySelector("input")!.Change(true);
-        Button(page, "Send the invitation").Click();
+        await page.InvokeAsync(() => Button(page, "Invite a user").Click());
+        page.WaitForElement("#invite-email");
+        await page.InvokeAsync(() => page.Find("#invite-email").Change(email));
+        await page.InvokeAsync(() => page.Find("#invite-name").Change("Hana Invited"));
+        await page.InvokeAsync(() => page.Find("#invite-employee").Change("INV-" + email[8..14]));
+        await page.InvokeAsync(() => page.FindAll(".mud-dialog label").Single(l => l.TextContent.Trim() == "Approver").QuerySelector("input")!.Change(true));
+        await page.InvokeAsync(() => Button(page, "Send the invitation").Click());
 
         page.WaitForAssertion(() => Assert.Contains($"Invited {email}", page.Find("[data-testid=users-message]").TextContent, StringComparison.Ordinal));
         var invited = await StoredAsync(email);
@@ -109,10 +112,11 @@ public sealed class UsersPageTests(PortalFixture fixture) : IClassFixture<Portal
         var page = components.Render<UsersPage>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-grid-state=ready]")));
 
-        Button(page, "Invite a user").Click();
-        page.WaitForElement("#invite-email").Change(user.Email!);
-        page.Find("#invite-name").Change("Someone Else");
-        Button(page, "Send the invitation").Click();
+        await page.InvokeAsync(() => Button(page, "Invite a user").Click());
+        page.WaitForElement("#invite-email");
+        await page.InvokeAsync(() => page.Find("#invite-email").Change(user.Email!));
+        await page.InvokeAsync(() => page.Find("#invite-name").Change("Someone Else"));
+        await page.InvokeAsync(() => Button(page, "Send the invitation").Click());
 
         page.WaitForAssertion(() => Assert.Contains("already has this e-mail", page.Find("[data-testid=invite-refusal]").TextContent, StringComparison.Ordinal));
         Assert.Equal(user.DisplayName, (await StoredAsync(user.Email!)).DisplayName);

@@ -40,6 +40,14 @@ public static class RequestFlow
         return id!.Value;
     }
 
+    /// <summary>The ids of the user's requests, oldest first.</summary>
+    public static async Task<IReadOnlyList<Guid>> StoredRequestsOfAsync(RunningPortal portal, string userId)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<EnrollmentDbContext>().Requests.AsNoTracking()
+            .Where(r => r.RequesterId == userId).OrderBy(r => r.SubmittedAt).Select(r => r.Id).ToListAsync();
+    }
+
     /// <summary>The request as stored now.</summary>
     public static async Task<EnrollmentRequest> StoredAsync(RunningPortal portal, Guid id)
     {
