@@ -35,15 +35,21 @@ echo '<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePacka
 dotnet publish "$tpl/src" -c Release -o "$tpl/out" --nologo -v quiet >/dev/null
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tpl/tls.key" -out "$tpl/tls.pem" -subj /CN=localhost -days 2 2>/dev/null
 
+# Circuits on a published template app (folder $1) over the template's TLS certificate, into the file $2.
+template_circuits() {
+  local port pid
+  port=$(free_port)
+  # From its own folder, as a published app runs: its static files (blazor.web.js) resolve against the working directory.
+  (cd "$1/out" && ASPNETCORE_URLS=https://127.0.0.1:$port Kestrel__Certificates__Default__Path="$tpl/tls.pem" \
+    Kestrel__Certificates__Default__KeyPath="$tpl/tls.key" Logging__LogLevel__Default=Warning exec ./TemplateApp) >"$1/server.log" 2>&1 &
+  pid=$!
+  wait_for "https://127.0.0.1:$port/"
+  "$bench_exe" circuits "https://127.0.0.1:$port/" $pid "$CIRCUITS" 2>/dev/null | tee "$2"
+  kill $pid; wait $pid 2>/dev/null || true
+}
+
 echo "== memory per open circuit ($CIRCUITS circuits, each its own browser context)"
-port=$(free_port)
-# From its own folder, as a published app runs: its static files (blazor.web.js) resolve against the working directory.
-(cd "$tpl/out" && ASPNETCORE_URLS=https://127.0.0.1:$port Kestrel__Certificates__Default__Path="$tpl/tls.pem" \
-  Kestrel__Certificates__Default__KeyPath="$tpl/tls.key" Logging__LogLevel__Default=Warning exec ./TemplateApp) >"$tpl/server.log" 2>&1 &
-tpl_pid=$!
-wait_for "https://127.0.0.1:$port/"
-"$bench_exe" circuits "https://127.0.0.1:$port/" $tpl_pid "$CIRCUITS" 2>/dev/null | tee "$out/circuits-template.env"
-kill $tpl_pid; wait $tpl_pid 2>/dev/null || true
+template_circuits "$tpl" "$out/circuits-template.env"
 
 echo "== the same template with MudBlazor (its services, the four providers and a button on the page)"
 mud=$out/template-mud
@@ -58,13 +64,7 @@ cat >> "$mud/src/Components/Pages/Home.razor" <<'RAZOR'
 RAZOR
 sed -i 's|</head>|<link href="_content/MudBlazor/MudBlazor.min.css" rel="stylesheet" /></head>|; s|</body>|<script src="_content/MudBlazor/MudBlazor.min.js"></script></body>|' "$mud/src/Components/App.razor"
 dotnet publish "$mud/src" -c Release -o "$mud/out" --nologo -v quiet >/dev/null
-port=$(free_port)
-(cd "$mud/out" && ASPNETCORE_URLS=https://127.0.0.1:$port Kestrel__Certificates__Default__Path="$tpl/tls.pem" \
-  Kestrel__Certificates__Default__KeyPath="$tpl/tls.key" Logging__LogLevel__Default=Warning exec ./TemplateApp) >"$mud/server.log" 2>&1 &
-mud_pid=$!
-wait_for "https://127.0.0.1:$port/"
-"$bench_exe" circuits "https://127.0.0.1:$port/" $mud_pid "$CIRCUITS" 2>/dev/null | tee "$out/circuits-template-mud.env"
-kill $mud_pid; wait $mud_pid 2>/dev/null || true
+template_circuits "$mud" "$out/circuits-template-mud.env"
 
 data=$out/circuits-data
 rm -rf "$data"

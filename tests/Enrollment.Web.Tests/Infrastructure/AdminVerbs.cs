@@ -4,7 +4,7 @@ using Enrollment.Web.CommandLine;
 namespace Enrollment.Web.Tests.Infrastructure;
 
 /// <summary>The admin verbs run in-process, as an operator runs them, with what they printed.</summary>
-internal static class AdminVerbs
+public static class AdminVerbs
 {
     public static async Task<CommandResult> RunAsync(params string[] args)
     {

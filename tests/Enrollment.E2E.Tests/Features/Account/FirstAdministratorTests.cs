@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Enrollment.E2E.Tests.Infrastructure;
 using Enrollment.Testing;
-using Enrollment.Web.CommandLine;
 using Enrollment.Web.Features.Account;
 using Microsoft.Playwright;
 
@@ -79,10 +78,7 @@ public sealed class FirstAdministratorTests(BrowserPortalFixture fixture) : ICla
     /// <summary>Runs a command exactly as the page shows it, on this portal's data directory.</summary>
     private async Task RunAsShownAsync(string shown)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await AdminCommandLine.RunAsync([.. shown.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--data-dir", fixture.Portal.DataDirectory], output, error);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Assert.True(exit == 0, $"{shown}: {error}");
+        var result = await Web.Tests.Infrastructure.AdminVerbs.RunAsync([.. shown.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--data-dir", fixture.Portal.DataDirectory]);
+        Assert.True(result.ExitCode == 0, $"{shown}: {result.Error}");
     }
 }
