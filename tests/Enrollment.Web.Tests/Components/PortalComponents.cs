@@ -17,6 +17,12 @@ namespace Enrollment.Web.Tests.Components;
 /// </summary>
 public sealed class PortalComponents : BunitContext
 {
+    /// <remarks>
+    /// bunit waits one second by default. Pages here query a real database while the rest of the
+    /// suite runs on the same two cores; one second lost a grid's first load in CI.
+    /// </remarks>
+    static PortalComponents() => DefaultWaitTimeout = TimeSpan.FromSeconds(15);
+
     public PortalComponents(RunningPortal portal, ClaimsPrincipal? user = null, ConnectionCertificate? connection = null)
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
