@@ -113,4 +113,35 @@ public sealed class RequestsPageTests(PortalFixture fixture) : IClassFixture<Por
         page.WaitForAssertion(() => Assert.Contains("is revoked", page.Find("[data-testid=requests-message]").TextContent, StringComparison.Ordinal));
         page.WaitForAssertion(() => Assert.Contains("Revoked", page.Find("[data-testid=certificate-status]").TextContent, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task APager_ShowsOnlyOnceThereIsASecondPage()
+    {
+        var (principal, _) = await RequestFlow.RequesterAsync(fixture.Portal);
+        PortalComponents.UseCulture("en-US");
+        await using (var few = new PortalComponents(fixture.Portal, principal))
+        {
+            await CancelledRequestsAsync(principal, 10);
+            var page = Open(few);
+            page.WaitForAssertion(() => Assert.Equal(10, page.FindAll("[data-testid=request-state]").Count));
+            Assert.Empty(page.FindAll(".mud-table-pagination"));
+        }
+
+        await CancelledRequestsAsync(principal, 1);
+        await using var more = new PortalComponents(fixture.Portal, principal);
+        var second = Open(more);
+        second.WaitForAssertion(() => Assert.Contains("1-10 of 11", second.Find("[data-testid=my-requests] .mud-table-pagination").TextContent, StringComparison.Ordinal));
+        // The certificates list, empty, stays without one.
+        Assert.Null(second.Find("[data-testid=my-certificates]").QuerySelector(".mud-table-pagination"));
+    }
+
+    private async Task CancelledRequestsAsync(System.Security.Claims.ClaimsPrincipal requester, int count)
+    {
+        var requests = fixture.Portal.Services.GetRequiredService<MyRequests>();
+        for (var i = 0; i < count; i++)
+        {
+            var id = await RequestFlow.SubmitAsync(fixture.Portal, requester);
+            Assert.Null(await requests.CancelAsync(requester, id, "127.0.0.1"));
+        }
+    }
 }
