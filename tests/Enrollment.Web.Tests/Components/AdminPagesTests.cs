@@ -49,6 +49,42 @@ public sealed class AdminPagesTests(PortalFixture fixture) : IClassFixture<Porta
     }
 
     [Fact]
+    public async Task AuditLog_NamesThePeopleAndRequestsBehindIds_AndLabelsTheDetails()
+    {
+        var (requester, user) = await RequestFlow.RequesterAsync(fixture.Portal);
+        var request = await RequestFlow.ApprovedRequestAsync(fixture.Portal, requester);
+        PortalComponents.UseCulture("ja-JP");
+        await using var components = await AdminAsync();
+        var page = components.Render<AuditPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-grid-state=ready]")));
+
+        await page.InvokeAsync(() => page.Find("#audit-event").Change("request.approved"));
+        await page.InvokeAsync(() => page.Find("#audit-target").Change(request.ToString()));
+        await page.Find("form.toolbar").SubmitAsync();
+
+        page.WaitForAssertion(() =>
+        {
+            var row = Assert.Single(page.FindAll("tbody tr.mud-table-row"));
+            var target = row.QuerySelector("[data-testid=audit-target-name]")!;
+            Assert.Equal($"{user.DisplayName}（{user.Email}）さんの申請", target.Children[0].TextContent);
+            Assert.Equal(request.ToString(), target.QuerySelector("code")!.TextContent);
+            var details = row.QuerySelectorAll("[data-testid=audit-detail]").Select(d => d.TextContent.Trim()).ToList();
+            Assert.Equal([$"申請者 {user.DisplayName}（{user.Email}）", "コメント ok"], details);
+        });
+    }
+
+    [Fact]
+    public void AuditDetails_ReadKeyValuePairs_ValuesWithSpacesAndSubjects_AndLeaveSentencesAlone()
+    {
+        Assert.Equal([new AuditField("reason", "keyCompromise")], AuditDetails.Fields("reason=keyCompromise"));
+        Assert.Equal(
+            [new AuditField("failure", "Revoked"), new AuditField("subject", "CN=Aiko Tanaka, O=Example Corp"), new AuditField("comment", "fine by me")],
+            AuditDetails.Fields("failure=Revoked subject=CN=Aiko Tanaka, O=Example Corp comment=fine by me"));
+        Assert.Null(AuditDetails.Fields("approved: CN=A; now: CN=B"));
+        Assert.Null(AuditDetails.Fields("root CRL renewed"));
+    }
+
+    [Fact]
     public async Task AuditLog_VerifyingTheChain_SaysItIsIntact()
     {
         await using var components = await AdminAsync();

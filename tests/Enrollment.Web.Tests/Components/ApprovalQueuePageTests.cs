@@ -232,4 +232,19 @@ public sealed class ApprovalQueuePageTests(PortalFixture fixture) : IClassFixtur
         Assert.Contains("承認待ち一覧", page.Find("h1").TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("Rows per page", page.Markup, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ARender_KeepsTheColumnsExpressions_SoMudBlazorDoesNotCompileThemAgain()
+    {
+        await using var components = await ApproverAsync();
+        var page = await OpenAsync(components);
+        var before = page.FindComponents<MudBlazor.PropertyColumn<QueueRow, string>>().Select(c => c.Instance.Property).ToList();
+
+        await page.InvokeAsync(() => page.Render());
+
+        var after = page.FindComponents<MudBlazor.PropertyColumn<QueueRow, string>>().Select(c => c.Instance.Property).ToList();
+        Assert.NotEmpty(before);
+        Assert.Equal(before.Count, after.Count);
+        Assert.All(before.Zip(after), pair => Assert.Same(pair.First, pair.Second));
+    }
 }

@@ -6,7 +6,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Enrollment.Web.Features.Admin.Audit;
 
 /// <summary>One audit event as the admin page lists it.</summary>
-public sealed record AuditRow(long Id, DateTime OccurredAt, string Actor, string? Address, string EventType, string? Target, string Details);
+public sealed record AuditRow(long Id, DateTime OccurredAt, string Actor, string? Address, string EventType, string? Target, string Details)
+{
+    /// <summary>The people and requests that the row's ids stand for, so the page can name them; ids that resolve to nothing are absent.</summary>
+    public IReadOnlyDictionary<string, AuditName> Names { get; init; } = new Dictionary<string, AuditName>();
+
+    public AuditName? NameOf(string? id) => id is not null && Names.TryGetValue(id, out var name) ? name : null;
+}
 
 /// <summary>What the admin filters by; empty parts match everything.</summary>
 public sealed record AuditFilter(string? Actor = null, string? EventType = null, string? Target = null, DateTime? From = null, DateTime? To = null);
@@ -49,7 +55,34 @@ public sealed class AuditLog(IServiceScopeFactory scopes)
         var rows = await query.OrderByDescending(e => e.Id).Skip(skip).Take(Math.Clamp(take, 1, 100))
             .Select(e => new AuditRow(e.Id, e.OccurredAt, e.Actor, e.Address, e.EventType, e.Target, e.Details))
             .ToListAsync();
-        return (rows, total);
+        var names = await NamesAsync(db, rows);
+        return (rows.ConvertAll(row => row with { Names = names }), total);
+    }
+
+    /// <summary>
+    /// The users and requests named by id in the rows' targets and detail fields (a user id, a
+    /// request id, "requester=…"), looked up once for the whole page.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, AuditName>> NamesAsync(EnrollmentDbContext db, List<AuditRow> rows)
+    {
+        var ids = rows.Select(r => r.Target)
+            .Concat(rows.SelectMany(r => AuditDetails.Fields(r.Details) ?? []).Select(f => f.Value))
+            .Where(id => Guid.TryParse(id, out _)).Select(id => id!).Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return new Dictionary<string, AuditName>();
+        }
+        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
+            .Select(u => new { u.Id, u.DisplayName, u.Email }).ToListAsync();
+        var requestIds = ids.Select(Guid.Parse).ToList();
+        var requests = await db.Requests.AsNoTracking().Where(r => requestIds.Contains(r.Id))
+            .Select(r => new { r.Id, r.Requester!.DisplayName, r.Requester.Email }).ToListAsync();
+        var names = users.ToDictionary(u => u.Id, u => new AuditName(AuditNameKind.User, u.DisplayName, u.Email));
+        foreach (var request in requests)
+        {
+            names[request.Id.ToString()] = new AuditName(AuditNameKind.Request, request.DisplayName, request.Email);
+        }
+        return names;
     }
 
     /// <summary>The chain, then the chain against its signed checkpoint outside the database. The check itself is audited.</summary>
