@@ -17,7 +17,7 @@ public sealed partial class RequestMail(
 {
     public Task NewRequestAsync(IEnumerable<string> approvers, EnrollmentUser requester, EnrollmentRequest request) =>
         SendAsync(approvers, "MailNewRequestSubject", "MailNewRequestBody",
-            requester.DisplayName, requester.EmployeeId ?? "-", request.Profile, request.Justification, links.To("approvals"));
+            requester.DisplayName, requester.EmployeeId ?? "-", new ProfileArgument(request.Profile), request.Justification, links.To("approvals"));
 
     public Task ApprovedAsync(EnrollmentUser requester, EnrollmentRequest request) =>
         SendAsync([requester.Email!], "MailApprovedSubject", "MailApprovedBody",
@@ -59,13 +59,18 @@ public sealed partial class RequestMail(
         CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(culture);
         try
         {
-            return string.Format(CultureInfo.CurrentUICulture, text[key], arguments);
+            // A profile is named in each message's own language: "特権アクセス証明書", not "privileged-access 証明書".
+            var inLanguage = arguments.Select(a => a is ProfileArgument profile ? text.ProfileName(profile.Name) : a).ToArray();
+            return string.Format(CultureInfo.CurrentUICulture, text[key], inLanguage);
         }
         finally
         {
             CultureInfo.CurrentUICulture = previous;
         }
     }
+
+    /// <summary>A certificate profile, named when the message is written in each language.</summary>
+    private sealed record ProfileArgument(string Name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send the {Kind} mail; the action itself stands.")]
     private static partial void LogSendFailed(ILogger logger, string kind, Exception exception);

@@ -104,6 +104,10 @@ public sealed class MyRequestsTests(PortalFixture fixture) : IClassFixture<Porta
 
         Assert.Contains(user.EmployeeId!, toApprover, StringComparison.Ordinal);
         Assert.Contains(RequestFlow.Justification, toApprover, StringComparison.Ordinal);
+        // The profile in each language's words and order.
+        Assert.Contains("から特権アクセス証明書の申請がありました", toApprover, StringComparison.Ordinal);
+        Assert.Contains("requested a certificate for Privileged access", toApprover, StringComparison.Ordinal);
+        Assert.DoesNotContain("privileged-access", toApprover, StringComparison.Ordinal);
         Assert.Contains($"requests/{id}/pickup", toRequester, StringComparison.Ordinal);
         Assert.Contains("approved", toRequester, StringComparison.Ordinal);
         Assert.Contains("承認", toRequester, StringComparison.Ordinal);
