@@ -41,4 +41,62 @@ public sealed class PhoneWidthTests(BrowserPortalFixture fixture) : IClassFixtur
             Assert.True(violations.Count == 0, $"/{path}: {string.Join("; ", violations)}");
         }
     }
+
+    [Theory]
+    [InlineData("en-US")]
+    [InlineData("ja-JP")]
+    public async Task SignInAndRecoveryPages_FitAPhone_InBothLanguages(string language)
+    {
+        var tag = language[..2];
+        var page = await fixture.NewPageAsync(language, bypassCsp: true);
+        await page.SetViewportSizeAsync(390, 844);
+        foreach (var (path, name) in new[]
+        {
+            ("account/login", "sign-in"), ("account/forgot-password", "forgot-password"),
+            ("recovery/signature-failure", "recovery-signature-failure"), ("recovery/proxy/495", "recovery-proxy"),
+        })
+        {
+            await page.GotoAsync(path);
+            await AssertFitsAndCleanAsync(page, path);
+            await ScreenshotTests.SaveAsync(page, $"phone-{name}.{tag}.png");
+        }
+
+        // Signed in without a certificate: the recovery page that guides to one.
+        var user = await fixture.AddUserAsync($"phone-recovery-{tag}@example.com");
+        await BrowserPortalFixture.SignInWithPasswordAsync(page, user.Email!, language: language);
+        await page.GotoAsync("account/certificate");
+        await AssertFitsAndCleanAsync(page, "account/certificate");
+        await ScreenshotTests.SaveAsync(page, $"phone-recovery-no-certificate.{tag}.png");
+    }
+
+    [Theory]
+    [InlineData("en-US")]
+    [InlineData("ja-JP")]
+    public async Task AdminPages_FitAPhone_InBothLanguages(string language)
+    {
+        var tag = language[..2];
+        var owner = await fixture.AddUserAsync($"phone-admin-owner-{tag}@example.com");
+        var (certificate, _) = await fixture.IssueAsync(owner);
+        var page = await fixture.NewAdminPageAsync($"phone-admin-{tag}@example.com", language, bypassCsp: true);
+        await page.SetViewportSizeAsync(390, 844);
+        foreach (var (path, name) in new[]
+        {
+            ("admin/users", "user-admin"), ("admin/certificates", "certificates"),
+            ($"admin/certificates/{certificate.SerialNumber}", "certificate-detail"), ("admin/audit", "audit-log"),
+        })
+        {
+            await page.GotoAsync(path);
+            await BrowserPortalFixture.WaitUntilInteractiveAsync(page);
+            await AssertFitsAndCleanAsync(page, path);
+            await ScreenshotTests.SaveAsync(page, $"phone-{name}.{tag}.png");
+        }
+    }
+
+    private static async Task AssertFitsAndCleanAsync(IPage page, string path)
+    {
+        var wide = await page.EvaluateAsync<string>("() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(' | ')");
+        Assert.True(390 == await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), $"/{path} is wider than the phone: {wide}");
+        var violations = await Axe.SeriousViolationsAsync(page);
+        Assert.True(violations.Count == 0, $"/{path}: {string.Join("; ", violations)}");
+    }
 }

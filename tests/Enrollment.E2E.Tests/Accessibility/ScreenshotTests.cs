@@ -212,7 +212,7 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
         await SaveAsync(signature, $"recovery-signature-failure.{tag}.png");
     }
 
-    private static async Task SaveAsync(IPage page, string name)
+    internal static async Task SaveAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Output);
         var path = Path.Combine(Output, name);
