@@ -158,4 +158,47 @@ public sealed class AccessibilityTests(BrowserPortalFixture fixture) : IClassFix
         await page.GetByTestId("certificate-fields").WaitForAsync();
         Assert.Empty(await Axe.SeriousViolationsAsync(page));
     }
+
+    /// <summary>
+    /// The pages the flows above do not reach, in both languages at desktop and phone widths: the
+    /// account pages, the CA and audit pages, the rest of the public ones.
+    /// </summary>
+    [Theory]
+    [InlineData("en-US", 1366)]
+    [InlineData("ja-JP", 1366)]
+    [InlineData("en-US", 390)]
+    [InlineData("ja-JP", 390)]
+    public async Task EveryOtherPage_AtDesktopAndPhoneWidth_HasNoSeriousViolation(string language, int width)
+    {
+        var visitor = await fixture.NewPageAsync(language, bypassCsp: true);
+        await visitor.SetViewportSizeAsync(width, 844);
+        foreach (var path in new[] { "account/forgot-password", "account/lockout", "account/access-denied", "account/signed-out", "no-such-page", "recovery/proxy/496" })
+        {
+            await visitor.GotoAsync(path);
+            await AssertCleanAsync(visitor, path, width);
+        }
+
+        var admin = await fixture.NewAdminPageAsync($"axe-every-{language}-{width}@example.com", language, bypassCsp: true);
+        await admin.SetViewportSizeAsync(width, 844);
+        foreach (var path in new[] { "account/manage", "account/manage/password", "account/manage/two-factor", "account/certificate", "admin/ca", "admin/audit", "admin/users" })
+        {
+            await admin.GotoAsync(path);
+            if (path.StartsWith("admin/", StringComparison.Ordinal) && path != "admin/ca")
+            {
+                await BrowserPortalFixture.WaitUntilInteractiveAsync(admin);
+                await admin.Locator("[data-grid-state=ready]").WaitForAsync();
+            }
+            await AssertCleanAsync(admin, path, width);
+        }
+    }
+
+    /// <remarks>Each page is photographed too (artifacts/screenshots, "every-…"), for the review of every page at both widths.</remarks>
+    private static async Task AssertCleanAsync(Microsoft.Playwright.IPage page, string path, int width)
+    {
+        var language = await page.EvaluateAsync<string>("() => document.documentElement.lang");
+        await ScreenshotTests.SaveAsync(page, $"every-{(width < 600 ? "phone" : "desktop")}-{path.Replace('/', '-')}.{language[..2]}.png");
+        var violations = await Axe.SeriousViolationsAsync(page);
+        Assert.True(violations.Count == 0, $"/{path} at {width} px: {string.Join("; ", violations)}");
+        Assert.True(width == await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), $"/{path} is wider than {width} px");
+    }
 }

@@ -54,7 +54,7 @@ public sealed class AuditPageTests(BrowserPortalFixture fixture) : IClassFixture
         await Assertions.Expect(rows).ToHaveCountAsync(1);
         await Assertions.Expect(rows.First).ToContainTextAsync("gate.refused");
         await Assertions.Expect(rows.First).ToContainTextAsync("audit-code-visitor@example.com");
-        await Assertions.Expect(rows.First).ToContainTextAsync("failure=AnotherUser");
+        await Assertions.Expect(rows.First).ToContainTextAsync("Failure AnotherUser");
     }
 
     [Fact]
