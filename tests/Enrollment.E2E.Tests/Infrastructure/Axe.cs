@@ -29,4 +29,16 @@ public static class Axe
             """);
         return json.EnumerateArray().Select(e => e.GetString()!).ToList();
     }
+
+    /// <summary>
+    /// The page fits its viewport's width (no sideways scrolling; the message names what sticks out)
+    /// and axe finds nothing serious on it.
+    /// </summary>
+    public static async Task AssertFitsAndCleanAsync(IPage page, string path, int width)
+    {
+        var wide = await page.EvaluateAsync<string>($"() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > {width + 1}).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(' | ')");
+        Assert.True(width == await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), $"/{path} is wider than {width} px: {wide}");
+        var violations = await SeriousViolationsAsync(page);
+        Assert.True(violations.Count == 0, $"/{path} at {width} px: {string.Join("; ", violations)}");
+    }
 }

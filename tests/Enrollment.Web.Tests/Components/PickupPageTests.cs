@@ -19,12 +19,12 @@ public sealed class PickupPageTests(PortalFixture fixture) : IClassFixture<Porta
     private const string IPhone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
 
     /// <summary>The page's script as the page uses it: who the browser is, WebCrypto present, and the passwords' own check.</summary>
-    private static BunitJSModuleInterop PageScript(PortalComponents components, string userAgent, string passwordCheck = "")
+    private static BunitJSModuleInterop PageScript(PortalComponents components, string userAgent, string passwordCheck = "", bool webCrypto = true)
     {
         var module = components.JSInterop.SetupModule("./js/pickup.js");
         module.Mode = JSRuntimeMode.Loose;
         module.Setup<string>("userAgent").SetResult(userAgent);
-        module.Setup<bool>("supported").SetResult(true);
+        module.Setup<bool>("supported").SetResult(webCrypto);
         module.Setup<string>("checkPasswords", _ => true).SetResult(passwordCheck);
         return module;
     }
@@ -154,10 +154,7 @@ public sealed class PickupPageTests(PortalFixture fixture) : IClassFixture<Porta
         var (requester, _) = await RequestFlow.RequesterAsync(fixture.Portal);
         var request = await RequestFlow.ApprovedRequestAsync(fixture.Portal, requester);
         await using var components = new PortalComponents(fixture.Portal, requester);
-        var script = components.JSInterop.SetupModule("./js/pickup.js");
-        script.Mode = JSRuntimeMode.Loose;
-        script.Setup<string>("userAgent").SetResult(Desktop);
-        script.Setup<bool>("supported").SetResult(false);
+        PageScript(components, Desktop, webCrypto: false);
 
         var page = Open(components, request);
 

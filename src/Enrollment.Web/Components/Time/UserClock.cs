@@ -23,17 +23,15 @@ public sealed class UserClock(IHttpContextAccessor accessor)
     /// <summary>Date and time to the minute, with the zone's short name.</summary>
     public string Format(DateTime utc)
     {
-        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
+        var local = ToLocal(utc);
         var pattern = Japanese ? "yyyy年M月d日 H:mm" : "d MMM yyyy, H:mm";
         return $"{local.ToString(pattern, CultureInfo.CurrentCulture)} {ShortName(local)}";
     }
 
     /// <summary>The day alone, in the reader's zone.</summary>
-    public string FormatDate(DateTime utc)
-    {
-        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
-        return local.ToString(Japanese ? "yyyy年M月d日" : "d MMM yyyy", CultureInfo.CurrentCulture);
-    }
+    public string FormatDate(DateTime utc) => ToLocal(utc).ToString(Japanese ? "yyyy年M月d日" : "d MMM yyyy", CultureInfo.CurrentCulture);
+
+    private DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
 
     /// <summary>The exact instant for a tooltip: UTC, ISO 8601.</summary>
     public static string Utc(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
