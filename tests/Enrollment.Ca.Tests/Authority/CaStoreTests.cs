@@ -64,8 +64,9 @@ public sealed class CaStoreTests : IDisposable
             new CaGenerator(new CaGenerationOptions(), TestAuthority.Urls, TimeProvider.System), TimeProvider.System);
 
         using var imported = provisioner.Import(File.ReadAllBytes(pkcs12), "import-secret");
+        using var templates = new TestAuthority();
         using var leaf = new ClientCertificateBuilder(imported, TestAuthority.Urls).Sign(
-            IssuedCertificates.Template(new TestAuthority(), IssuedCertificates.NewKey()) with
+            IssuedCertificates.Template(templates, IssuedCertificates.NewKey()) with
             {
                 NotAfter = DateTimeOffset.UtcNow.AddDays(30),
             });

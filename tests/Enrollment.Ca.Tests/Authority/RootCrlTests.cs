@@ -32,8 +32,9 @@ public sealed class RootCrlTests : IDisposable
         var issuingCrl = directory.Write("issuing-crl.pem", PemEncoding.WriteString("X509 CRL",
             CrlEncoder.Encode(authority, 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1), [])));
         OpenSsl.Ok(directory.Path, "crl", "-inform", "DER", "-in", crl, "-out", "root-crl.pem");
+        using var templates = new TestAuthority();
         var leaf = directory.Write("leaf.pem", new ClientCertificateBuilder(authority, TestAuthority.Urls)
-            .Sign(IssuedCertificates.Template(new TestAuthority(), IssuedCertificates.NewKey()) with { NotAfter = DateTimeOffset.UtcNow.AddDays(30) })
+            .Sign(IssuedCertificates.Template(templates, IssuedCertificates.NewKey()) with { NotAfter = DateTimeOffset.UtcNow.AddDays(30) })
             .ExportCertificatePem());
         Assert.Contains("OK", OpenSsl.Ok(directory.Path, "verify", "-crl_check_all", "-CAfile", root, "-untrusted", issuing,
             "-CRLfile", issuingCrl, "-CRLfile", directory.File("root-crl.pem"), leaf), StringComparison.Ordinal);

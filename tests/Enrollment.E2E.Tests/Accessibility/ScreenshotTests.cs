@@ -78,7 +78,8 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
         var principal = await Web.Tests.Infrastructure.RequestFlow.PrincipalOfAsync(fixture.Portal, requester);
         // History to show: one certificate picked up, one approval waiting, one request pending.
         var first = await Web.Tests.Infrastructure.RequestFlow.ApprovedRequestAsync(fixture.Portal, principal);
-        var (csr, _) = Testing.Csrs.Make(new Testing.TemporaryDirectory(), "shot", "P-256");
+        using var csrFiles = new Testing.TemporaryDirectory();
+        var (csr, _) = Testing.Csrs.Make(csrFiles, "shot", "P-256");
         await fixture.Portal.Services.GetRequiredService<Web.Features.Requests.Pickup>()
             .IssueFromCsrAsync(principal, first, File.ReadAllBytes(csr), Web.Features.Requests.PickupMethod.Browser, null);
         var approved = await Web.Tests.Infrastructure.RequestFlow.ApprovedRequestAsync(fixture.Portal, principal);
