@@ -49,6 +49,9 @@ public sealed class ScreenshotTests(BrowserPortalFixture fixture) : IClassFixtur
         await BrowserPortalFixture.WaitUntilInteractiveAsync(admin);
         await admin.Locator("[data-grid-state=ready]").WaitForAsync();
         await SaveAsync(admin, $"certificates.{tag}.png");
+        // Eight columns beside the drawer at 1200 px: the list fits, without a sideways scroll of its own.
+        var overflow = await admin.Locator(".certificate-list .mud-table-container").EvaluateAsync<double>("e => e.scrollWidth - e.clientWidth");
+        Assert.True(overflow <= 0, $"the certificate list scrolls sideways by {overflow} px");
 
         var holder = await Web.Tests.Infrastructure.RequestFlow.PrincipalOfAsync(fixture.Portal, await fixture.FindAsync(email));
         var request = await Web.Tests.Infrastructure.RequestFlow.ApprovedRequestAsync(fixture.Portal, holder);

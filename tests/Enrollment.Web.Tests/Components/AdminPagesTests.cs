@@ -3,6 +3,7 @@ using Bunit;
 using Enrollment.Ca.Revocation;
 using Enrollment.Web.Features.Admin.Audit;
 using Enrollment.Web.Features.Admin.Certificates;
+using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Tests.Infrastructure;
 
 namespace Enrollment.Web.Tests.Components;
@@ -117,6 +118,26 @@ public sealed class AdminPagesTests(PortalFixture fixture) : IClassFixture<Porta
         await page.InvokeAsync(() => page.Find("#certificate-search").Change("no-such-" + Guid.NewGuid().ToString("N")));
         await page.Find("form.toolbar").SubmitAsync();
         page.WaitForAssertion(() => Assert.Equal("No certificate matches.", page.Find("[data-testid=certificates-empty]").TextContent));
+    }
+
+    [Fact]
+    public async Task CertificateStatus_OfARevokedCertificate_SaysTheReasonInWords_AndTheDayInTheReadersZone_WithTheRfcNameOnHover()
+    {
+        PortalComponents.UseCulture("ja-JP");
+        await using var components = await AdminAsync();
+
+        // 20:00 UTC on 6 December is already 7 December in Tokyo, a Japanese reader's zone unless the browser says otherwise.
+        var cell = components.Render<CertificateStatusCell>(p => p
+            .Add(c => c.NotAfter, new DateTime(2027, 12, 1, 0, 0, 0, DateTimeKind.Utc))
+            .Add(c => c.RevokedAt, new DateTime(2026, 12, 6, 20, 0, 0, DateTimeKind.Utc))
+            .Add(c => c.Reason, RevocationReason.KeyCompromise)
+            .Add(c => c.ReasonCodeOnHover, true));
+
+        var lines = cell.FindAll(".two-lines > span");
+        Assert.Equal("失効", lines[0].TextContent);
+        Assert.Equal("鍵の危殆化・紛失・盗難 · 2026年12月7日", lines[1].TextContent.Trim());
+        Assert.Equal("keyCompromise", lines[1].QuerySelector("span[title]")!.GetAttribute("title"));
+        Assert.Equal("2026-12-06 20:00 UTC", lines[1].QuerySelector("time")!.GetAttribute("title"));
     }
 
     [Fact]

@@ -9,13 +9,18 @@ public static class CertificateStatusText
     /// <summary>Certificates whose end of validity is this close count as "expiring soon" everywhere.</summary>
     public static readonly TimeSpan ExpiringSoon = TimeSpan.FromDays(30);
 
-    public static string CertificateStatus(this IStringLocalizer localizer, DateTime notAfter, DateTime? revokedAt, RevocationReason? reason, DateTime now) =>
-        revokedAt is { } at ? $"{localizer["CertStatus.Revoked"]} ({localizer.ReasonName(reason ?? RevocationReason.Unspecified)}, {at:yyyy-MM-dd HH:mm})"
+    /// <summary>The state in one word or two (valid, expiring soon, expired, revoked); a revocation's reason and time are shown beside it.</summary>
+    public static string CertificateState(this IStringLocalizer localizer, DateTime notAfter, DateTime? revokedAt, DateTime now) =>
+        revokedAt is not null ? localizer["CertStatus.Revoked"]
         : notAfter <= now ? localizer["CertStatus.Expired"]
         : notAfter <= now + ExpiringSoon ? localizer["CertStatus.ExpiringSoon"]
         : localizer["CertStatus.Valid"];
 
+    /// <summary>The reason in words alone, for lists that show its RFC 5280 name on hover.</summary>
+    public static string ReasonWords(this IStringLocalizer localizer, RevocationReason reason) =>
+        localizer["Reason." + reason.Name()] is { ResourceNotFound: false } text ? text : reason.Name();
+
     /// <summary>The reason in words, with its RFC 5280 name alongside so an administrator can match CRL and OCSP output.</summary>
     public static string ReasonName(this IStringLocalizer localizer, RevocationReason reason) =>
-        localizer["Reason." + reason.Name()] is { ResourceNotFound: false } text ? $"{text} ({reason.Name()})" : reason.Name();
+        localizer.ReasonWords(reason) is var words && words != reason.Name() ? $"{words} ({reason.Name()})" : words;
 }
