@@ -6,6 +6,7 @@ using Enrollment.Data.Entities;
 using Enrollment.Web.Features.Admin.Certificates;
 using Enrollment.Web.Features.Certificates;
 using Enrollment.Web.Features.Gate;
+using Enrollment.Web.Infrastructure;
 using Enrollment.Web.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
@@ -32,8 +33,9 @@ internal static class AdminListBench
             var certificate = await PageBench.IssueAsync(app.Services, admin);
             var owners = await SeedUsersAsync(app.Services, UsersCount);
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await PageBench.LaunchAsync(playwright);
-            var page = await (await browser.NewContextAsync(PageBench.ContextOptions(url, certificate))).NewPageAsync();
+            var tls = app.Services.GetRequiredService<TlsCertificateStore>().Certificate;
+            await using var context = await CertificateStoreBrowser.LaunchAsync(playwright, url, tls, certificate, Path.Combine(directory, "chromium"));
+            var page = context.Pages.FirstOrDefault() ?? await context.NewPageAsync();
             await PageBench.SignInAsync(page, admin.Email!, key);
 
             var watch = Stopwatch.StartNew();

@@ -213,8 +213,8 @@ internal static class PageBench
         {
             var watch = Stopwatch.StartNew();
             await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.Commit });
-            // The prerendered table's rows, or the grid's once it has replaced them.
-            await page.Locator(".queue-table tbody tr").First.WaitForAsync(new() { Timeout = 60_000 });
+            // The prerendered table's rows, or the grid's once it has replaced them (any page with a grid).
+            await page.Locator("[data-grid-state] tbody tr").First.WaitForAsync(new() { Timeout = 60_000 });
             watch.Stop();
             // Let the circuit come up before the next navigation, as a reading user would.
             await page.Locator("[data-grid-state=ready]").First.WaitForAsync(new() { Timeout = 60_000 });
