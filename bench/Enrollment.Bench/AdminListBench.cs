@@ -33,9 +33,8 @@ internal static class AdminListBench
             var certificate = await PageBench.IssueAsync(app.Services, admin);
             var owners = await SeedUsersAsync(app.Services, UsersCount);
             using var playwright = await Playwright.CreateAsync();
-            var tls = app.Services.GetRequiredService<TlsCertificateStore>().Certificate;
-            await using var context = await CertificateStoreBrowser.LaunchAsync(playwright, url, tls, certificate, Path.Combine(directory, "chromium"));
-            var page = context.Pages.FirstOrDefault() ?? await context.NewPageAsync();
+            var (context, page) = await CertificateStoreBrowser.LaunchAsync(playwright, app, certificate, Path.Combine(directory, "chromium"));
+            await using var closing = context;
             await PageBench.SignInAsync(page, admin.Email!, key);
 
             var watch = Stopwatch.StartNew();

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Enrollment.Web.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 /// <summary>
@@ -18,10 +21,15 @@ using Microsoft.Playwright;
 /// </remarks>
 internal static class CertificateStoreBrowser
 {
-    /// <summary>A persistent Chromium profile under <paramref name="directory"/> (made afresh) for the portal at <paramref name="url"/>.</summary>
-    public static async Task<IBrowserContext> LaunchAsync(
-        IPlaywright playwright, Uri url, X509Certificate2 portalTls, (X509Certificate2 Certificate, ECDsa Key) user, string directory)
+    /// <summary>
+    /// A persistent Chromium profile under <paramref name="directory"/> (made afresh) for the portal
+    /// running in this process, and the page it opens with.
+    /// </summary>
+    public static async Task<(IBrowserContext Context, IPage Page)> LaunchAsync(
+        IPlaywright playwright, WebApplication portal, (X509Certificate2 Certificate, ECDsa Key) user, string directory)
     {
+        var url = new Uri(portal.Urls.Single());
+        var portalTls = portal.Services.GetRequiredService<TlsCertificateStore>().Certificate;
         if (Directory.Exists(directory))
         {
             Directory.Delete(directory, recursive: true);
@@ -63,7 +71,7 @@ internal static class CertificateStoreBrowser
             },
         };
         await File.WriteAllTextAsync(Path.Combine(profile, "Default", "Preferences"), JsonSerializer.Serialize(preferences));
-        return await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
+        var context = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
         {
             ExecutablePath = PageBench.ChromiumPath,
             Headless = true,
@@ -72,6 +80,8 @@ internal static class CertificateStoreBrowser
             BaseURL = url.AbsoluteUri,
             ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = "en-US" },
         });
+        // A persistent context starts with a page open.
+        return (context, context.Pages.FirstOrDefault() ?? await context.NewPageAsync());
     }
 
     private static async Task RunAsync(string tool, params string[] arguments)

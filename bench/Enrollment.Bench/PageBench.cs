@@ -36,9 +36,8 @@ internal static class PageBench
             var (approver, key) = await AddUserAsync(app.Services, "bench-approver@example.com", twoFactor: true, Roles.Approver);
             var certificate = await IssueAsync(app.Services, approver);
             using var playwright = await Playwright.CreateAsync();
-            var tls = app.Services.GetRequiredService<TlsCertificateStore>().Certificate;
-            await using var context = await CertificateStoreBrowser.LaunchAsync(playwright, url, tls, certificate, Path.Combine(directory, "chromium"));
-            var page = context.Pages.FirstOrDefault() ?? await context.NewPageAsync();
+            var (context, page) = await CertificateStoreBrowser.LaunchAsync(playwright, app, certificate, Path.Combine(directory, "chromium"));
+            await using var closing = context;
             await SignInAsync(page, approver.Email!, key);
 
             Report("queue_first_page_ms_empty", await MedianAsync(page, "approvals", 1));

@@ -18,9 +18,12 @@ public static class CertificateStatusText
 
     /// <summary>The reason in words alone, for lists that show its RFC 5280 name on hover.</summary>
     public static string ReasonWords(this IStringLocalizer localizer, RevocationReason reason) =>
-        localizer["Reason." + reason.Name()] is { ResourceNotFound: false } text ? text : reason.Name();
+        Translated(localizer, reason) ?? reason.Name();
 
     /// <summary>The reason in words, with its RFC 5280 name alongside so an administrator can match CRL and OCSP output.</summary>
     public static string ReasonName(this IStringLocalizer localizer, RevocationReason reason) =>
-        localizer.ReasonWords(reason) is var words && words != reason.Name() ? $"{words} ({reason.Name()})" : words;
+        Translated(localizer, reason) is { } words ? $"{words} ({reason.Name()})" : reason.Name();
+
+    private static string? Translated(IStringLocalizer localizer, RevocationReason reason) =>
+        localizer["Reason." + reason.Name()] is { ResourceNotFound: false } text ? text.Value : null;
 }
